@@ -1,0 +1,1 @@
+"""Built-in scenarios and the playbook text that goes with each."""

@@ -1,0 +1,73 @@
+"""The command line: Typer commands that parse options, call the library, render and exit."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from resilience import __version__
+
+app = typer.Typer(
+    name="resilience",
+    help="Cyber-recovery readiness: what would survive an attack, what could be restored, "
+    "in what order, and how long it would take.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+checks_app = typer.Typer(help="Browse the check catalogue.", no_args_is_help=True)
+app.add_typer(checks_app, name="checks")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"resilience {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Cyber-recovery readiness for mixed cloud and on-premises estates."""
+
+
+def _register() -> None:
+    # Command modules import the library lazily inside each command, so --help stays fast.
+    from resilience.cli import check, checks, demo, init, inventory, schema  # noqa: F401
+
+
+def main() -> None:
+    """Run the CLI; the one place that turns errors into messages and exit codes."""
+    from resilience.errors import ResilienceError
+
+    _register()
+    try:
+        code = app(standalone_mode=False)
+    except ResilienceError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        typer.echo("Interrupted; nothing was half-written.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and the unexpected
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        if os.environ.get("RESILIENCE_DEBUG"):
+            raise
+        typer.echo(f"Error: unexpected failure ({type(exc).__name__}: {exc}). "
+                   "Set RESILIENCE_DEBUG=1 for a traceback.", err=True)
+        sys.exit(3)
+    sys.exit(code if isinstance(code, int) else 0)

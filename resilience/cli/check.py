@@ -1,0 +1,54 @@
+"""``resilience check``: evaluate the estate against the policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from resilience.cli import app
+from resilience.cli.options import (
+    AwsOpt,
+    AzureOpt,
+    ConcurrencyOpt,
+    ConfigOpt,
+    ProfileOpt,
+    RegionOpt,
+    SnapshotOpt,
+    estate_request,
+)
+
+
+@app.command()
+def check(
+    config: Path | None = ConfigOpt,
+    snapshot: Path | None = SnapshotOpt,
+    aws: bool = AwsOpt,
+    azure: bool = AzureOpt,
+    profile: str | None = ProfileOpt,
+    region: list[str] = RegionOpt,
+    concurrency: int | None = ConcurrencyOpt,
+    format: str = typer.Option("table", "--format", "-f",
+                               help="table, json, markdown (comma-separated for several)."),
+    output: Path | None = typer.Option(None, "--output", "-o",
+                                       help="File to write (a folder when several formats)."),
+    fail_on: str | None = typer.Option(None, "--fail-on",
+                                       help="Exit 1 when a failure is at or above this severity "
+                                       "(info, low, medium, high, critical)."),
+    domain: list[str] = typer.Option([], "--domain", help="backup, identity or continuity "
+                                     "(repeatable)."),
+    check_id: list[str] = typer.Option([], "--check", help="Run only this check id (repeatable)."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 3 when collection was incomplete."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Judge ages as of this date "
+                                     "(ISO, default now)."),
+    show_passes: bool = typer.Option(False, "--show-passes", help="List passing results too."),
+) -> None:
+    """Check the estate against your backup, identity and continuity policy."""
+    from resilience.cli.run import run_check_command
+
+    code = run_check_command(
+        estate_request(config, snapshot, aws, azure, profile, region, concurrency),
+        formats=format, output=output, fail_on=fail_on, domains=domain, check_ids=check_id,
+        strict=strict, as_of=as_of, show_passes=show_passes,
+    )
+    raise typer.Exit(code)

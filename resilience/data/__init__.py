@@ -1,0 +1,1 @@
+"""Data files shipped with the tool: default policy, lessons, frameworks, demo estate."""

@@ -1,0 +1,1 @@
+"""The check engine: the check interface, the catalogue registry, and evaluation into a Report."""

@@ -1,0 +1,170 @@
+"""The check interface: metadata, the evaluation context, findings, and the Check base class."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from resilience.model import DataKind, Domain, Estate, Hosting, Severity, SourceRef, Status, System
+from resilience.model.estate import Strict
+from resilience.policy import Policy, TierPolicy
+
+
+class FrameworkRefs(Strict):
+    """Where a check sits in the frameworks auditors use."""
+
+    caf: list[str] = Field(default_factory=list, description="NCSC CAF 4.0 outcomes, e.g. B5.a.")
+    nist_csf: list[str] = Field(default_factory=list, description="NIST CSF 2.0, e.g. PR.DS-11.")
+    cis: list[str] = Field(default_factory=list, description="CIS Controls v8 safeguards, e.g. 11.4.")
+    iso27001: list[str] = Field(default_factory=list, description="ISO/IEC 27001:2022 Annex A, e.g. A.8.13.")
+
+
+class CheckMeta(Strict):
+    """Everything a user needs to know about a check; validated when the catalogue loads."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]+$")
+    title: str
+    domain: Domain
+    severity: Severity
+    rationale: str
+    remediation: str
+    remediation_steps: dict[Hosting, str] = Field(
+        default_factory=dict, description="Provider-specific steps: CLI commands or console paths."
+    )
+    lessons: list[str] = Field(min_length=1)
+    frameworks: FrameworkRefs
+    needs: list[DataKind] = Field(min_length=1, description="Data without which the check cannot judge.")
+    applies_to: list[Hosting] = Field(default_factory=lambda: list(Hosting))
+
+
+class Finding(Strict):
+    """One check's outcome for one asset."""
+
+    check_id: str
+    title: str
+    domain: Domain
+    severity: Severity
+    status: Status
+    asset_id: str
+    asset_name: str | None = None
+    asset_type: str = Field(description="system, service, backup, account, plan, supplier, estate, ...")
+    hosting: Hosting | None = None
+    tier: int | None = None
+    services: list[str] = Field(default_factory=list)
+    message: str
+    remediation: str
+    location: SourceRef | None = None
+    waiver: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What identifies this finding across runs."""
+        return (self.check_id, self.asset_id)
+
+
+@dataclass
+class CheckContext:
+    """What a check may read: the estate, the policy and the evaluation time."""
+
+    estate: Estate
+    policy: Policy
+    now: datetime
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def tier_of(self, system: System) -> int | None:
+        return self.estate.system_tier(system)
+
+    def tier_policy(self, system: System) -> TierPolicy | None:
+        return self.policy.tier(self.tier_of(system))
+
+    def age(self, when: datetime | None) -> timedelta | None:
+        return None if when is None else self.now - when
+
+    def gap_reason(self, kind: DataKind, account: str | None = None,
+                   region: str | None = None) -> str | None:
+        """Why ``kind`` data is missing for this scope, or None when it was collected."""
+        if not self.estate.provided(kind):
+            return f"no source in this estate provides {kind.value}"
+        gaps = self.estate.gaps_for(kind, account, region)
+        if gaps:
+            g = gaps[0]
+            return f"{kind.value} not collected for {g.scope}: {g.reason}"
+        return None
+
+
+class Check(ABC):
+    """A pure function of (estate, policy) that yields findings. One subclass per module."""
+
+    meta: ClassVar[CheckMeta]
+
+    @abstractmethod
+    def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
+        """Yield a finding (pass, fail or error) for every asset in scope."""
+
+    # Helpers that fill a Finding from the check's metadata and the asset.
+    def passed(self, ctx: CheckContext, asset: Any, message: str) -> Finding:
+        return self._finding(ctx, asset, Status.PASS, message)
+
+    def failed(self, ctx: CheckContext, asset: Any, message: str) -> Finding:
+        return self._finding(ctx, asset, Status.FAIL, message)
+
+    def errored(self, ctx: CheckContext, asset: Any, message: str) -> Finding:
+        return self._finding(ctx, asset, Status.ERROR, message)
+
+    def _finding(self, ctx: CheckContext, asset: Any, status: Status, message: str) -> Finding:
+        return make_finding(self.meta, ctx, asset, status, message)
+
+
+def asset_type_of(asset: Any) -> str:
+    """The asset type word used in findings (system, service, backup, account, ...)."""
+    name = type(asset).__name__
+    return {"BackupCopy": "backup", "TrustDomain": "trust-domain", "Estate": "estate"}.get(
+        name, name.lower()
+    )
+
+
+def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
+                 message: str) -> Finding:
+    """Build a finding for ``asset`` (any estate model with an id) from a check's metadata."""
+    from resilience.model import BackupCopy, Service
+
+    hosting = getattr(asset, "hosting", None)
+    tier = None
+    services: list[str] = []
+    if isinstance(asset, System):
+        tier = ctx.tier_of(asset)
+        services = [s.id for s in ctx.estate.services_by_system.get(asset.id, [])]
+    elif isinstance(asset, Service):
+        tier = asset.tier
+        services = [asset.id]
+    elif isinstance(asset, BackupCopy):
+        system = ctx.estate.system_by_id.get(asset.system)
+        if system is not None:
+            tier = ctx.tier_of(system)
+            hosting = system.hosting
+            services = [s.id for s in ctx.estate.services_by_system.get(system.id, [])]
+    remediation = meta.remediation
+    if hosting is not None and hosting in meta.remediation_steps:
+        remediation = f"{meta.remediation} {meta.remediation_steps[hosting]}"
+    asset_id = getattr(asset, "id", None) or "estate"
+    return Finding(
+        check_id=meta.id,
+        title=meta.title,
+        domain=meta.domain,
+        severity=meta.severity,
+        status=status,
+        asset_id=asset_id,
+        asset_name=getattr(asset, "name", None) if not isinstance(asset, Estate) else None,
+        asset_type=asset_type_of(asset),
+        hosting=hosting,
+        tier=tier,
+        services=services,
+        message=message,
+        remediation=remediation,
+        location=getattr(asset, "declared_at", None),
+    )

@@ -1,0 +1,87 @@
+"""The Report: findings, collection gaps, a readiness score and summaries, as one JSON contract."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from pydantic import Field
+
+from resilience.engine.interface import CheckMeta, Finding
+from resilience.model import CollectionGap, Domain, Organisation, Severity, Status
+from resilience.model.estate import Strict
+
+REPORT_SCHEMA_VERSION = 1
+SEVERITY_WEIGHT = {
+    Severity.CRITICAL: 10, Severity.HIGH: 5, Severity.MEDIUM: 3, Severity.LOW: 1, Severity.INFO: 0,
+}
+
+
+class Summary(Strict):
+    """Counts a reader or a script wants first."""
+
+    total: int
+    by_status: dict[Status, int]
+    by_domain: dict[Domain, dict[Status, int]]
+    failed_by_severity: dict[Severity, int]
+    score: int = Field(ge=0, le=100, description="Readiness: severity-weighted share of passes.")
+    complete: bool = Field(description="False when any collection gap or error result exists.")
+
+
+class EstateCounts(Strict):
+    services: int
+    systems: int
+    backups: int
+    accounts: int
+    gaps: int
+
+
+class Report(Strict):
+    """The result of one check run."""
+
+    schema_version: int = REPORT_SCHEMA_VERSION
+    tool_version: str
+    generated_at: datetime
+    as_of: datetime
+    organisation: Organisation
+    estate: EstateCounts
+    checks: list[CheckMeta]
+    findings: list[Finding]
+    gaps: list[CollectionGap]
+    summary: Summary
+    notes: list[str] = Field(default_factory=list, description="Waiver and baseline notices.")
+
+    def failing(self, at_least: Severity = Severity.INFO) -> list[Finding]:
+        return [f for f in self.findings if f.status == Status.FAIL and f.severity >= at_least]
+
+
+def score(findings: list[Finding]) -> int:
+    """Severity-weighted share of passing findings; errors count against (fail closed)."""
+    total = passed = 0
+    for f in findings:
+        if f.status == Status.WAIVED:
+            continue
+        w = SEVERITY_WEIGHT[f.severity]
+        total += w
+        if f.status == Status.PASS:
+            passed += w
+    return 100 if total == 0 else round(100 * passed / total)
+
+
+def summarise(findings: list[Finding], gaps: list[CollectionGap]) -> Summary:
+    """Build the summary block from findings and gaps."""
+    by_status = Counter(f.status for f in findings)
+    by_domain: dict[Domain, dict[Status, int]] = {
+        d: {s: 0 for s in Status} for d in Domain
+    }
+    for f in findings:
+        by_domain[f.domain][f.status] += 1
+    failed = Counter(f.severity for f in findings if f.status == Status.FAIL)
+    return Summary(
+        total=len(findings),
+        by_status={s: by_status.get(s, 0) for s in Status},
+        by_domain=by_domain,
+        failed_by_severity={s: failed.get(s, 0) for s in Severity},
+        score=score(findings),
+        complete=not gaps and by_status.get(Status.ERROR, 0) == 0,
+    )

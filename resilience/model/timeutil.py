@@ -1,0 +1,38 @@
+"""Timestamps: everything is timezone-aware UTC; dates alone mean midnight UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+
+def to_utc(value: Any) -> Any:
+    """Accept a date, a naive or aware datetime, or an ISO string; return an aware UTC datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=UTC)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not an ISO date or time; write 2024-03-31 or 2024-03-31T14:00:00Z"
+            ) from None
+        return to_utc(parsed)
+    raise ValueError("expected an ISO date like 2024-03-31")
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+Timestamp = Annotated[datetime, BeforeValidator(to_utc)]

@@ -1,0 +1,1 @@
+"""Output formats: each renders a Report in one format; only the terminal output knows Rich."""

@@ -1,0 +1,72 @@
+"""The output-format interface, its enum and the registry mapping each format to its renderer."""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from resilience.engine.report import Report
+from resilience.errors import UsageError
+
+
+class OutputFormat(StrEnum):
+    """Formats a report can be written in."""
+
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """Extra material some formats show: the estate (for per-service views), history, etc."""
+
+    estate: Any = None
+    history: list[Any] = field(default_factory=list)
+    framework: str | None = None
+
+
+class Formatter(ABC):
+    """Renders a Report as text in one format."""
+
+    format: ClassVar[OutputFormat]
+    extension: ClassVar[str]
+
+    @abstractmethod
+    def render(self, report: Report, context: RenderContext) -> str:
+        """The whole document as text."""
+
+
+# Lazy registry: importing a renderer (Jinja2, XML) only when that format is asked for.
+FORMATTERS: dict[OutputFormat, str] = {
+    OutputFormat.TABLE: "resilience.outputs.table:TableFormatter",
+    OutputFormat.JSON: "resilience.outputs.json_format:JsonFormatter",
+    OutputFormat.MARKDOWN: "resilience.outputs.markdown:MarkdownFormatter",
+}
+
+
+def formatter(fmt: OutputFormat) -> Formatter:
+    """The renderer for ``fmt``."""
+    module_name, _, cls_name = FORMATTERS[fmt].partition(":")
+    return getattr(importlib.import_module(module_name), cls_name)()
+
+
+def parse_formats(text: str) -> list[OutputFormat]:
+    """``json,sarif`` -> [JSON, SARIF], with a clear error for unknown names."""
+    out: list[OutputFormat] = []
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            fmt = OutputFormat(part)
+        except ValueError:
+            choices = ", ".join(f.value for f in OutputFormat)
+            raise UsageError(f"unknown format '{part}'; choose from {choices}") from None
+        if fmt not in out:
+            out.append(fmt)
+    if not out:
+        raise UsageError("--format needs at least one format")
+    return out

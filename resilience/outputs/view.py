@@ -1,0 +1,65 @@
+"""Presentation helpers shared by the human formats: ordering, grouping, escaping."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from resilience.engine.interface import Finding
+from resilience.engine.report import Report
+from resilience.model import Severity, Status
+
+UNASSIGNED = "(no service)"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~#])")
+
+
+def worst_first(findings: list[Finding]) -> list[Finding]:
+    """Failures and errors, most severe first, then most critical tier, then check id."""
+    bad = [f for f in findings if f.status in (Status.FAIL, Status.ERROR)]
+    return sorted(
+        bad,
+        key=lambda f: (
+            f.status != Status.FAIL,
+            -f.severity.rank,
+            f.tier if f.tier is not None else 99,
+            f.check_id,
+            f.asset_id,
+        ),
+    )
+
+
+def by_service(findings: list[Finding]) -> dict[str, list[Finding]]:
+    """Group findings under each service they affect (a finding can appear under several)."""
+    out: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        for sid in f.services or [UNASSIGNED]:
+            out[sid].append(f)
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] == UNASSIGNED, kv[0])))
+
+
+def headline(report: Report) -> str:
+    """One line: score, failures by severity, errors, gaps."""
+    s = report.summary
+    sev = ", ".join(
+        f"{s.failed_by_severity[x]} {x.value}" for x in reversed(Severity)
+        if s.failed_by_severity[x]
+    ) or "none"
+    parts = [
+        f"readiness {s.score}/100",
+        f"{s.by_status[Status.FAIL]} failed ({sev})",
+        f"{s.by_status[Status.PASS]} passed",
+        f"{s.by_status[Status.ERROR]} could not be judged",
+    ]
+    if s.by_status[Status.WAIVED]:
+        parts.append(f"{s.by_status[Status.WAIVED]} waived")
+    if report.gaps:
+        parts.append(f"{len(report.gaps)} collection gap(s): results are incomplete")
+    return "; ".join(parts)
+
+
+def md_escape(text: object) -> str:
+    """Make untrusted text inert in Markdown: escape markup and HTML, keep it on one line."""
+    value = "" if text is None else str(text)
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    return " ".join(value.split())

@@ -1,0 +1,129 @@
+"""The library entry points the CLI composes: build an estate from sources, then check it."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from resilience.config import AwsSettings, AzureSettings, LoadedConfig, load_config
+from resilience.engine.report import Report
+from resilience.errors import UsageError
+from resilience.model import Domain, Estate
+from resilience.policy import Policy
+from resilience.sources.interface import NullProgress, Progress, Source
+
+
+@dataclass(frozen=True)
+class EstateRequest:
+    """Where the estate comes from: a config's sources, cloud flags, or a snapshot."""
+
+    config: Path | None = None
+    snapshot: Path | None = None
+    aws: bool = False
+    azure: bool = False
+    profile: str | None = None
+    regions: tuple[str, ...] = ()
+    concurrency: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """What ``resilience check`` was asked to do."""
+
+    estate: EstateRequest = field(default_factory=EstateRequest)
+    domains: frozenset[Domain] = frozenset()
+    check_ids: frozenset[str] = frozenset()
+    as_of: datetime | None = None
+
+
+@dataclass
+class Loaded:
+    """An assembled estate with the configuration and policy it was read with."""
+
+    estate: Estate
+    config: LoadedConfig
+    policy: Policy
+
+
+def _cloud_only(request: EstateRequest) -> bool:
+    return (request.aws or request.azure) and request.config is None
+
+
+def _lazy(path: str):
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def build_sources(loaded: LoadedConfig, request: EstateRequest) -> list[Source]:
+    """The sources named by the configuration and the command-line flags."""
+    from resilience.sources.onprem import OnPremSource
+
+    cfg = loaded.config
+    sources: list[Source] = []
+    if cfg.sources.onprem:
+        sources.append(OnPremSource([loaded.resolve(p) for p in cfg.sources.onprem]))
+    if cfg.sources.ad:
+        ad_source = _lazy("resilience.sources.ad:AdSource")
+        sources.append(ad_source([(e, loaded.resolve(e.file)) for e in cfg.sources.ad]))
+    aws = cfg.sources.aws if cfg.sources.aws and cfg.sources.aws.enabled else None
+    if request.aws and aws is None:
+        aws = AwsSettings()
+    if aws is not None:
+        overrides = {k: v for k, v in (("profile", request.profile),
+                                       ("regions", list(request.regions) or None),
+                                       ("concurrency", request.concurrency)) if v}
+        aws = aws.model_copy(update=overrides)
+        sources.append(_lazy("resilience.sources.aws:AwsSource")(aws, cfg.tags))
+    azure = cfg.sources.azure if cfg.sources.azure and cfg.sources.azure.enabled else None
+    if request.azure and azure is None:
+        azure = AzureSettings()
+    if azure is not None:
+        if request.concurrency:
+            azure = azure.model_copy(update={"concurrency": request.concurrency})
+        sources.append(_lazy("resilience.sources.azure:AzureSource")(azure, cfg.tags))
+    return sources
+
+
+def load_estate(request: EstateRequest, progress: Progress | None = None) -> Loaded:
+    """Read the configuration, run its sources (or read a snapshot) and merge the result."""
+    from resilience.snapshot import load_snapshot
+    from resilience.sources.merge import merge
+    from resilience.sources.references import check_references
+
+    progress = progress or NullProgress()
+    required = request.snapshot is None and not _cloud_only(request)
+    loaded = load_config(request.config, required=required)
+    policy = loaded.policy()
+    if request.snapshot is not None:
+        estate = load_snapshot(request.snapshot)
+        return Loaded(estate, loaded, policy)
+    sources = build_sources(loaded, request)
+    if not sources:
+        where = loaded.path or "the configuration"
+        raise UsageError(f"{where} names no sources; add sources.onprem files, sources.ad "
+                         "exports, or pass --aws / --azure")
+    parts = [source.collect(progress) for source in sources]
+    estate = merge(parts, organisation=loaded.config.organisation)
+    check_references(estate)
+    return Loaded(estate, loaded, policy)
+
+
+def run_check(request: CheckRequest, progress: Progress | None = None) -> tuple[Report, Loaded]:
+    """Build the estate and evaluate the selected checks against the policy."""
+    from resilience.engine.registry import load_catalogue
+    from resilience.engine.run import Selection, run_checks
+
+    loaded = load_estate(request.estate, progress)
+    cfg = loaded.config
+    catalogue = load_catalogue(tuple(cfg.resolve(f) for f in cfg.config.checks.folders))
+    selection = Selection(domains=request.domains, check_ids=request.check_ids)
+    skip = set(cfg.config.checks.skip)
+    checks = [c for c in selection.choose(catalogue) if c.meta.id not in skip]
+    report = run_checks(loaded.estate, loaded.policy, checks, now=request.as_of)
+    return report, loaded
+
+
+def with_snapshot(request: CheckRequest, snapshot: Path) -> CheckRequest:
+    return replace(request, estate=replace(request.estate, snapshot=snapshot))
