@@ -7,6 +7,7 @@ from importlib import resources
 
 from pydantic import Field, HttpUrl
 
+from resilience.errors import InputError
 from resilience.model.estate import Strict
 from resilience.yamlfile import parse_yaml, validate_document
 
@@ -20,10 +21,6 @@ class Lesson(Strict):
     what_happened: str
     teaches: list[str] = Field(min_length=1)
     sources: list[HttpUrl] = Field(min_length=1)
-
-
-class LessonCatalogue(Strict):
-    lessons: list[Lesson]
 
 
 class FrameworkControl(Strict):
@@ -50,9 +47,18 @@ def _load(name: str, model: type, what: str):
 
 @cache
 def lessons() -> dict[str, Lesson]:
-    """All lessons by id."""
-    cat = _load("lessons.yaml", LessonCatalogue, "the lessons catalogue")
-    return {lesson.id: lesson for lesson in cat.lessons}
+    """All lessons by id: one file per lesson in ``resilience/data/lessons/<id>.yaml``."""
+    folder = resources.files("resilience.data").joinpath("lessons")
+    out: dict[str, Lesson] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        doc = parse_yaml(entry.read_text(encoding="utf-8"), f"<built-in lessons/{entry.name}>")
+        lesson = validate_document(Lesson, doc, what="a lesson")
+        if f"{lesson.id}.yaml" != entry.name:
+            raise InputError(f"lesson id '{lesson.id}' must match its file name", path=doc.path)
+        out[lesson.id] = lesson
+    return out
 
 
 @cache
