@@ -39,6 +39,7 @@ def _root(
 def _register() -> None:
     # Command modules import the library lazily inside each command, so --help stays fast.
     from resilience.cli import check, checks, demo, init, inventory, schema  # noqa: F401
+    from resilience.cli import playbook, simulate  # noqa: F401
 
 
 def main() -> None:
