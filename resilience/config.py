@@ -103,6 +103,7 @@ class Regulator(Strict):
     deadline_note: str | None = None
     how: str = Field(description="How to report: web form, phone, email.")
     lessons: list[str] = Field(min_length=1)
+    attack_only: bool = Field(False, description="Only when an attacker is involved.")
 
 
 class RestoreSettings(Strict):

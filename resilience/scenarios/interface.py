@@ -151,6 +151,7 @@ class PlaybookStep(Strict):
 
     text: str = Field(min_length=1)
     lessons: list[str] = Field(min_length=1)
+    attack_only: bool = Field(False, description="Only for scenarios with an attacker.")
 
 
 class PlaybookText(Strict):
@@ -172,6 +173,8 @@ class Scenario(Strict):
     title: str
     summary: str
     lessons: list[str] = Field(min_length=1, description="Lesson ids this scenario is drawn from.")
+    attack: bool = Field(True, description="An attacker is involved (evidence, ransom, police); "
+                         "false for fires, floods and outages.")
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     systems: list[SystemRule] = Field(default_factory=list)
     backups: list[BackupRule] = Field(default_factory=list)

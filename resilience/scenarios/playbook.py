@@ -47,6 +47,11 @@ class Audience(Strict):
     lessons: list[str] = Field(min_length=1)
 
 
+class DecisionEntry(Strict):
+    text: str
+    attack_only: bool = False
+
+
 class CommonText(Strict):
     """``playbooks/common.yaml``: the steps every playbook carries."""
 
@@ -58,7 +63,7 @@ class CommonText(Strict):
     verify_before_reconnect: list[PlaybookStep]
     restore: list[PlaybookStep]
     audiences: list[Audience]
-    decision_log: list[str]
+    decision_log: list[DecisionEntry]
     return_to_normal: list[PlaybookStep]
 
 
@@ -97,17 +102,25 @@ def regulators_for(config: Config, jurisdiction: str) -> tuple[list[Regulator], 
                 "tell and by when before you need to.")
 
 
+SECTIONS = ("first_hours", "out_of_band", "isolate", "do_not", "restore",
+            "verify_before_reconnect", "communications", "return_to_normal")
+
+
+def section_steps(scenario: Scenario, section: str) -> list[PlaybookStep]:
+    """The scenario's own steps for a section, then the shared ones; steps about an attacker
+    are left out of scenarios without one."""
+    own = getattr(scenario.playbook, section, [])
+    shared = getattr(common_text(), section, [])
+    return [s for s in [*own, *shared] if scenario.attack or not s.attack_only]
+
+
 def cited_lessons(scenario: Scenario, regulators: list[Regulator]) -> list[str]:
     """Every lesson id the playbook cites, in first-cited order."""
     common = common_text()
     ids: list[str] = list(scenario.lessons)
-    steps = [*scenario.playbook.first_hours, *common.first_hours, *common.out_of_band,
-             *scenario.playbook.isolate, *common.isolate, *scenario.playbook.do_not,
-             *common.do_not, *scenario.playbook.restore, *common.restore,
-             *common.verify_before_reconnect, *scenario.playbook.communications,
-             *scenario.playbook.return_to_normal, *common.return_to_normal]
-    for step in steps:
-        ids.extend(step.lessons)
+    for section in SECTIONS:
+        for step in section_steps(scenario, section):
+            ids.extend(step.lessons)
     for a in common.audiences:
         ids.extend(a.lessons)
     for r in regulators:
@@ -132,6 +145,14 @@ class PlaybookView:
     lessons: list[Lesson]
     warnings: list[str] = field(default_factory=list)
     service_names: dict[str, str] = field(default_factory=dict)
+
+    def steps(self, section: str) -> list[PlaybookStep]:
+        return section_steps(self.scenario, section)
+
+    @property
+    def decisions(self) -> list[str]:
+        return [d.text for d in self.common.decision_log
+                if self.scenario.attack or not d.attack_only]
 
     @property
     def down(self):
@@ -174,6 +195,7 @@ def build_view(estate: Estate, scenario: Scenario, sim: Simulation, config: Conf
     """Assemble the playbook's content from the estate, the scenario and the simulation."""
     jurisdiction = estate.organisation.jurisdiction or config.organisation.jurisdiction
     regulators, warning = regulators_for(config, jurisdiction)
+    regulators = [r for r in regulators if scenario.attack or not r.attack_only]
     known = lessons()
     ids = cited_lessons(scenario, regulators)
     missing = [i for i in ids if i not in known]
