@@ -277,6 +277,7 @@ class RestoreStep(Strict):
     copy_id: str | None = None
     where: str | None = None
     who: list[str] = Field(default_factory=list, description="Who can reach the copy.")
+    caution: str | None = None
     trust_domain: str | None = None
     duration: Duration
     duration_source: Literal["measured", "estimated"]

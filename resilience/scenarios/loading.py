@@ -126,6 +126,9 @@ def choose_scenario(scenario_id: str | None, extra: Path | None = None) -> Scena
 # ---- parameters ------------------------------------------------------------------------------
 
 _CLOUD = (Hosting.AWS, Hosting.AZURE)
+# The value of a parameter the estate offers nothing for. It contains spaces, so it can never
+# equal an id, a site or a region, and the scenario's rules then match nothing.
+NOTHING = "(none in this estate)"
 
 
 def _most_common(values: list[str | None]) -> str | None:
@@ -166,18 +169,22 @@ def default_value(kind: ParameterKind, estate: Estate) -> str | None:
         return _most_common([s.region for s in cloud])
     if kind is ParameterKind.CLOUD_ACCOUNT:
         return _most_common([s.account for s in cloud])
-    # The supplier behind the most business services.
-    per_supplier: list[str] = []
+    # The supplier that runs the most critical business services: named by the service, by
+    # one of its systems, or in the supplier's own list of services.
+    score: Counter[str] = Counter()
     for svc in estate.services:
         names = set(svc.suppliers)
         for sid in svc.systems:
             system = estate.system_by_id.get(sid)
             if system is not None and system.supplier:
                 names.add(system.supplier)
-        names |= {sup.id for sup in estate.suppliers if svc.id in sup.provides
-                  or any(sid in sup.provides for sid in svc.systems)}
-        per_supplier.extend(names)
-    return _most_common(per_supplier) or _most_common([s.supplier for s in estate.systems])
+        names |= {sup.id for sup in estate.suppliers if svc.id in sup.provides}
+        for name in names:
+            score[name] += 10 - (svc.tier or 9)
+    if score:
+        return sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return (_most_common([s.supplier for s in estate.systems])
+            or _most_common([s.id for s in estate.suppliers if s.provides]))
 
 
 def resolve_parameters(scenario: Scenario, estate: Estate,
@@ -208,10 +215,14 @@ def _resolve_one(scenario: Scenario, name: str, param: Parameter, estate: Estate
     if param.default is not None:
         return param.default
     chosen = default_value(param.kind, estate)
-    if chosen is None:
-        raise ScenarioError(f"scenario '{scenario.id}': the estate names no {param.kind.value} to "
-                            f"use for '{name}' ({param.description}); pass --param {name}=VALUE")
-    return chosen
+    return NOTHING if chosen is None else chosen
+
+
+def parameter_warnings(scenario: Scenario, params: dict[str, str]) -> list[str]:
+    """Say so when a parameter found nothing to point at: the scenario then reaches nothing."""
+    return [f"The estate names no {scenario.parameters[name].kind.value} for '{name}', so nothing "
+            f"is in this scenario's reach. Pass --param {name}=VALUE to choose one."
+            for name, value in params.items() if value == NOTHING]
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:

@@ -3,12 +3,13 @@ in which order and how long it takes."""
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from resilience.config import RestoreSettings
 from resilience.durations import format_duration
-from resilience.model import Estate, Hosting, Service, System
+from resilience.model import Estate, Hosting, Service, System, SystemKind
 from resilience.policy import Policy
 from resilience.scenarios.gaps import COPY_CODE_GAP, gap
 from resilience.scenarios.interface import (
@@ -25,7 +26,7 @@ from resilience.scenarios.interface import (
     SystemOutcome,
     SystemState,
 )
-from resilience.scenarios.loading import resolve_parameters
+from resilience.scenarios.loading import parameter_warnings, resolve_parameters
 from resilience.scenarios.ordering import KIND_RANK, cycles, restore_order
 from resilience.scenarios.propagation import apply_system_rules, propagate, service_hits
 from resilience.scenarios.survival import best_copy, judge_copies
@@ -34,6 +35,9 @@ from resilience.scenarios.timeline import clock, rto_for, schedule, step_duratio
 _DOWN = (SystemState.DESTROYED, SystemState.UNAVAILABLE, SystemState.DEPENDENCY_DOWN)
 _WORKS = (Recovery.RESTORE, Recovery.REBUILD, Recovery.AFTER_DEPENDENCIES)
 _DEAD = (Recovery.NO_VIABLE_PATH, Recovery.BLOCKED)
+_HOSTILE_CREDENTIALS = ("The attacker may hold the credentials that reach this copy. Use "
+                        "break-glass or offline credentials from a clean device, and check the "
+                        "copy predates the intrusion.")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,27 @@ class SimulationOptions:
     params: dict[str, str] = field(default_factory=dict)
     restore: RestoreSettings = field(default_factory=RestoreSettings)
     as_of: datetime | None = None
+
+
+# Kinds that hold no business data of their own: with no surviving copy they can still be
+# rebuilt from install media, vendor images or configuration (slowly, if it is not documented).
+# A directory can be rebuilt too, as a new, empty one: its accounts and groups are lost.
+REBUILDABLE_KINDS = frozenset({SystemKind.NETWORK, SystemKind.SERVER, SystemKind.VM,
+                               SystemKind.ENDPOINT, SystemKind.BACKUP_SERVER,
+                               SystemKind.TELEPHONY, SystemKind.DIRECTORY})
+
+
+def rebuildable(system: System, copies: list[CopyOutcome]) -> bool:
+    """Whether a system with no surviving copy can still be brought back by rebuilding it.
+
+    Data-bearing systems (databases, file shares, applications, buckets, ...) only when they
+    never had a data copy and a tested rebuild is documented; an on-prem storage array counts
+    as infrastructure (its data belongs to the systems on it, which have their own copies)."""
+    if system.kind in REBUILDABLE_KINDS:
+        return True
+    if system.kind is SystemKind.STORAGE and system.hosting is Hosting.ONPREM:
+        return True
+    return not copies and system.rebuild_documented is True
 
 
 def _first_recovery(system: System, state: SystemState, copies: list[CopyOutcome]
@@ -57,12 +82,12 @@ def _first_recovery(system: System, state: SystemState, copies: list[CopyOutcome
             return Recovery.WAIT_FOR_PROVIDER, None
         if chosen is not None:
             return Recovery.RESTORE, chosen
-        if not copies and system.rebuild_documented is True:
+        if rebuildable(system, copies):
             return Recovery.REBUILD, None
         return Recovery.WAIT_FOR_PROVIDER, None
     if chosen is not None:
         return Recovery.RESTORE, chosen
-    if not copies and system.rebuild_documented is True:
+    if rebuildable(system, copies):
         return Recovery.REBUILD, None
     return Recovery.NO_VIABLE_PATH, None
 
@@ -93,6 +118,21 @@ def _spread_blocks(estate: Estate, recovery: dict[str, Recovery],
                     break
         if not changed:
             return
+
+
+def _effective_tiers(estate: Estate) -> dict[str, int]:
+    """Each system's most critical tier: its own, or that of anything that needs it, directly
+    or not (a hypervisor under a tier-1 database is tier 1). Visits each edge once per
+    improvement, so cycles terminate."""
+    best = {s.id: t for s in estate.systems if (t := estate.system_tier(s)) is not None}
+    queue = deque(sorted(best, key=lambda sid: best[sid]))
+    while queue:
+        sid = queue.popleft()
+        for dep in estate.system_by_id[sid].depends_on:
+            if dep in estate.system_by_id and best[sid] < best.get(dep, 99):
+                best[dep] = best[sid]
+                queue.append(dep)
+    return best
 
 
 def _who(estate: Estate, trust_domain: str | None) -> list[str]:
@@ -131,10 +171,11 @@ def simulate(estate: Estate, policy: Policy, scenario: Scenario,
     nodes = [s.id for s in estate.systems if recovery[s.id] in _WORKS]
     needs = {s.id: list(s.depends_on) for s in estate.systems}
 
+    urgency = _effective_tiers(estate)
+
     def priority(sid: str):
         system = estate.system_by_id[sid]
-        tier = estate.system_tier(system)
-        return (KIND_RANK.get(system.kind, 2), tier if tier is not None else 99, sid)
+        return (KIND_RANK.get(system.kind, 2), urgency.get(sid, 99), sid)
 
     order, in_cycle = restore_order(nodes, needs, priority)
     times = {sid: step_duration(estate.system_by_id[sid].kind, recovery[sid], chosen[sid],
@@ -150,6 +191,8 @@ def simulate(estate: Estate, policy: Policy, scenario: Scenario,
             order=i, system=sid, name=system.name, action=recovery[sid],
             copy_id=copy.id if copy else None, where=copy.where if copy else None,
             who=_who(estate, copy.trust_domain) if copy else [],
+            caution=(_HOSTILE_CREDENTIALS if copy and scenario.attack
+                     and copy.trust_domain in params.values() else None),
             trust_domain=copy.trust_domain if copy else None,
             duration=times[sid].value, duration_source=times[sid].source,
             duration_basis=times[sid].basis, start=slots[sid].start, finish=slots[sid].finish,
@@ -184,7 +227,7 @@ def simulate(estate: Estate, policy: Policy, scenario: Scenario,
         lessons=list(scenario.lessons),
     )
     sim.gaps.extend(_gaps(estate, policy, sim, in_cycle))
-    sim.warnings.extend(_warnings(estate, sim))
+    sim.warnings.extend(parameter_warnings(scenario, params) + _warnings(estate, sim))
     return sim
 
 
@@ -226,16 +269,27 @@ def _services(estate: Estate, policy: Policy, systems: dict[str, SystemOutcome],
     status = {k: v[0] for k, v in base.items()}
     why = {k: list(v[1]) for k, v in base.items()}
     back = {k: v[2] for k, v in base.items()}
-    # Spread through service dependencies; worst status wins. Monotone, so cycles settle.
+    # Spread through service dependencies. A service that needs a down service is down too, and
+    # back no sooner than it; but whether its own data can be restored is judged on its own
+    # systems (system dependencies already block what truly cannot run), so a needed service
+    # with no viable path makes it down with no known time, not unrecoverable itself.
+    # Monotone, so dependency cycles settle.
     for _ in range(len(estate.services) + 1):
         changed = False
         for svc in estate.services:
             for dep in svc.depends_on:
                 if dep not in status or status[dep] is ServiceStatus.RUNNING:
                     continue
-                note = f"needs {estate.service_by_id[dep].name}, which is {status[dep].value}"
-                if STATUS_RANK[status[dep]] > STATUS_RANK[status[svc.id]]:
-                    status[svc.id] = status[dep]
+                name = estate.service_by_id[dep].name
+                if status[dep] is ServiceStatus.DOWN_UNRECOVERABLE:
+                    note = (f"needs {name}, which cannot be fully restored from what survives: "
+                            "no known time")
+                else:
+                    note = f"needs {name}, which is {status[dep].value}"
+                inherited = (ServiceStatus.DOWN_WAITING if status[dep] is ServiceStatus.DOWN_WAITING
+                             else ServiceStatus.DOWN_RECOVERABLE)
+                if STATUS_RANK[inherited] > STATUS_RANK[status[svc.id]]:
+                    status[svc.id] = inherited
                     changed = True
                 if note not in why[svc.id]:
                     why[svc.id].append(note)
@@ -276,10 +330,19 @@ def _services(estate: Estate, policy: Policy, systems: dict[str, SystemOutcome],
 def _gaps(estate: Estate, policy: Policy, sim: Simulation, in_cycle: set[str]) -> list[Gap]:
     out: list[Gap] = []
     for s in sim.systems:
-        if s.recovery is Recovery.NO_VIABLE_PATH:
-            if not s.copies:
+        system = estate.system_by_id[s.id]
+        if s.recovery is Recovery.REBUILD and system.rebuild_documented is not True:
+            out.append(gap(GapCode.NO_REBUILD, s.id,
+                           f"{s.name} must be rebuilt, and no tested way to rebuild it is "
+                           "documented: its time is a guess."))
+        if s.recovery is Recovery.REBUILD and system.kind is SystemKind.DIRECTORY:
+            out.append(gap(GapCode.NO_COPY, s.id,
+                           f"{s.name} has no surviving copy: it can only be rebuilt as a new, "
+                           "empty directory, and every account, group and trust recreated."))
+        if s.recovery in (Recovery.NO_VIABLE_PATH, Recovery.REBUILD):
+            if not s.copies and s.recovery is Recovery.NO_VIABLE_PATH:
                 out.append(gap(GapCode.NO_COPY, s.id, f"{s.name} has no backup copy recorded."))
-                if estate.system_by_id[s.id].rebuild_documented is not True:
+                if system.rebuild_documented is not True:
                     out.append(gap(GapCode.NO_REBUILD, s.id,
                                    f"{s.name} has no documented, tested way to rebuild it."))
             for c in s.copies:

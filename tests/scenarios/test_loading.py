@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from resilience.errors import InputError, ScenarioError, UsageError
+from resilience.errors import InputError, UsageError
 from resilience.scenarios.loading import (
+    NOTHING,
     available_scenarios,
     builtin_scenarios,
     choose_scenario,
@@ -16,7 +17,7 @@ from resilience.scenarios.loading import (
     resolve_parameters,
 )
 from tests.helpers import estate_from
-from tests.scenarios.util import fixture_estate
+from tests.scenarios.util import fixture_estate, run
 
 REQUIRED = {"ransomware", "site-loss", "region-outage", "identity-compromise",
             "cloud-account-compromise", "supplier-outage"}
@@ -124,10 +125,25 @@ def test_given_parameters_must_exist_in_the_estate():
         resolve_parameters(scenario, fixture_estate(), {"region": "x"})
 
 
-def test_no_default_available_is_a_clear_error():
-    estate = estate_from({"systems": [{"id": "a", "name": "A"}]})
-    with pytest.raises(ScenarioError, match="pass --param region=VALUE"):
-        resolve_parameters(builtin_scenarios()["region-outage"], estate)
+def test_no_default_available_reaches_nothing_and_says_so():
+    estate = estate_from({"systems": [{"id": "a", "name": "A", "site": "dc1"}],
+                          "services": [{"id": "s", "name": "S", "systems": ["a"]}]})
+    scenario = builtin_scenarios()["region-outage"]
+    assert resolve_parameters(scenario, estate) == {"region": NOTHING}
+    sim = run(estate, scenario)
+    assert sim.service("s").status == "running"
+    assert any("Pass --param region=VALUE" in w for w in sim.warnings)
+
+
+def test_default_supplier_is_the_one_behind_the_most_critical_services():
+    estate = estate_from({
+        "suppliers": [{"id": "backupco", "name": "Backups", "provides": ["a", "b"]},
+                      {"id": "crmco", "name": "CRM"}],
+        "systems": [{"id": "a", "name": "A", "supplier": "crmco"}, {"id": "b", "name": "B"}],
+        "services": [{"id": "s1", "name": "S1", "tier": 1, "systems": ["a"]},
+                     {"id": "s2", "name": "S2", "tier": 3, "systems": ["b"]}]})
+    assert resolve_parameters(builtin_scenarios()["supplier-outage"], estate) == {
+        "supplier": "crmco"}
 
 
 def test_parse_params():

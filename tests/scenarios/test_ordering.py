@@ -71,3 +71,16 @@ def test_a_simulated_cycle_is_a_gap_and_restored_together():
     # Within a cycle nobody waits for the other: the second starts when the first team frees.
     first, second = sim.restore_plan
     assert second.start == first.finish
+
+
+def test_infrastructure_inherits_the_tier_of_what_needs_it():
+    estate = estate_from({"systems": [
+        {"id": "a-printer", "name": "Printer", "kind": "server", "tier": 3,
+         "identity_domain": "corp"},
+        {"id": "z-hypervisor", "name": "Hypervisor", "kind": "server", "identity_domain": "corp"},
+        {"id": "db", "name": "DB", "kind": "database", "tier": 1, "identity_domain": "corp",
+         "depends_on": ["z-hypervisor"],
+         "backups": [{"id": "v", "immutable": True, "trust_domain": "vault"}]},
+    ]})
+    order = [s.system for s in run(estate, "ransomware", {"directory": "corp"}).restore_plan]
+    assert order == ["z-hypervisor", "db", "a-printer"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from resilience.scenarios.interface import Recovery, ServiceStatus, SystemState
 from tests.helpers import estate_from
 from tests.scenarios.util import fixture_estate, run, scenario_from, statuses
@@ -82,7 +84,7 @@ def test_failover_outside_the_lost_site_keeps_a_system_running():
     assert sim.system("app").state is SystemState.DESTROYED
 
 
-def test_service_dependency_cycles_settle_on_the_worst_status():
+def test_service_dependency_cycles_settle():
     estate = estate_from({
         "systems": [{"id": "s1", "name": "S1", "identity_domain": "corp"},
                     {"id": "s2", "name": "S2", "hosting": "saas"}],
@@ -91,8 +93,26 @@ def test_service_dependency_cycles_settle_on_the_worst_status():
             {"id": "y", "name": "Y", "systems": ["s2"], "depends_on": ["x"]},
         ]})
     sim = run(estate, "ransomware", {"directory": "corp"})
-    assert statuses(sim) == {"x": "down-unrecoverable", "y": "down-unrecoverable"}
+    # y's own system runs; it is down because it needs x, with no known time, but its own data
+    # is not lost, so it is not "unrecoverable" itself.
+    assert statuses(sim) == {"x": "down-unrecoverable", "y": "down-recoverable"}
+    y = sim.service("y")
+    assert y.back_after is None and y.meets_rto is None
+    assert "cannot be fully restored" in y.reasons[0]
     assert any("cycle between services" in w for w in sim.warnings)
+
+
+def test_a_service_needing_a_waiting_service_waits_and_times_follow_the_dependency():
+    estate = estate_from({
+        "suppliers": [{"id": "phoneco", "name": "PhoneCo"}],
+        "systems": [{"id": "phones", "name": "Phones", "hosting": "saas", "supplier": "phoneco"},
+                    {"id": "app", "name": "App", "hosting": "aws"}],
+        "services": [{"id": "tel", "name": "Telephony", "systems": ["phones"]},
+                     {"id": "repairs", "name": "Repairs", "systems": ["app"],
+                      "depends_on": ["tel"]}]})
+    sim = run(estate, "supplier-outage", {"supplier": "phoneco"})
+    assert statuses(sim) == {"tel": "down-waiting", "repairs": "down-waiting"}
+    assert sim.service("repairs").back_after is None
 
 
 def test_supplier_outage_waits_and_a_fallback_is_running_degraded():
@@ -113,15 +133,45 @@ def test_supplier_outage_waits_and_a_fallback_is_running_degraded():
 
 def test_a_system_that_needs_one_with_no_path_is_blocked():
     estate = estate_from({"systems": [
-        {"id": "ad", "name": "AD", "kind": "directory", "identity_domain": "corp"},
-        {"id": "db", "name": "DB", "identity_domain": "corp", "depends_on": ["ad"],
-         "backups": [{"id": "db-vault", "immutable": True, "trust_domain": "vault"}]},
+        {"id": "store", "name": "Store", "kind": "database", "identity_domain": "corp"},
+        {"id": "app", "name": "App", "kind": "application", "identity_domain": "corp",
+         "depends_on": ["store"],
+         "backups": [{"id": "app-vault", "immutable": True, "trust_domain": "vault"}]},
     ]})
     sim = run(estate, "ransomware", {"directory": "corp"})
-    assert sim.system("ad").recovery is Recovery.NO_VIABLE_PATH
-    assert sim.system("db").recovery is Recovery.BLOCKED
-    assert sim.system("db").blocked_by == ["ad"]
+    assert sim.system("store").recovery is Recovery.NO_VIABLE_PATH
+    assert sim.system("app").recovery is Recovery.BLOCKED
+    assert sim.system("app").blocked_by == ["store"]
     assert sim.restore_plan == []
+
+
+REBUILD_CASES = [
+    # kind, hosting, copies, rebuild_documented -> recovery
+    ("server", "onprem", [{"id": "c", "trust_domain": "corp"}], None, "rebuild"),
+    ("network", "onprem", [], False, "rebuild"),
+    ("directory", "onprem", [], None, "rebuild"),
+    ("storage", "onprem", [], None, "rebuild"),
+    ("storage", "azure", [], None, "no-viable-path"),
+    ("database", "onprem", [{"id": "c", "trust_domain": "corp"}], True, "no-viable-path"),
+    ("database", "onprem", [], True, "rebuild"),
+    ("application", "onprem", [], None, "no-viable-path"),
+]
+
+
+@pytest.mark.parametrize(("kind", "hosting", "copies", "documented", "expected"), REBUILD_CASES)
+def test_what_can_be_rebuilt_without_a_surviving_copy(kind, hosting, copies, documented,
+                                                     expected):
+    system = {"id": "s", "name": "S", "kind": kind, "hosting": hosting,
+              "identity_domain": "corp", "backups": copies}
+    if documented is not None:
+        system["rebuild_documented"] = documented
+    sim = run(estate_from({"systems": [system]}), "ransomware", {"directory": "corp"})
+    assert sim.system("s").recovery.value == expected
+    codes = {g.code.value for g in sim.gaps}
+    if expected == "rebuild" and documented is not True:
+        assert "no-rebuild" in codes
+    if expected == "rebuild" and copies:
+        assert "same-trust-domain" in codes
 
 
 def test_user_rules_can_hit_services_directly():

@@ -92,3 +92,14 @@ def test_unrecoverable_service_has_no_time_and_cannot_meet_its_rto():
         "services": [{"id": "svc", "name": "Service", "tier": 2, "systems": ["db"]}]})
     svc = run(estate, "ransomware", {"directory": "corp"}).service("svc")
     assert svc.back_after is None and svc.meets_rto is False and svc.late_by is None
+
+
+def test_a_copy_reached_through_the_compromised_directory_carries_a_caution():
+    estate = estate_from({"systems": [
+        {"id": "dc", "name": "DC", "kind": "directory", "identity_domain": "corp",
+         "backups": [{"id": "dc-off", "offline": True, "trust_domain": "corp"}]},
+        {"id": "db", "name": "DB", "identity_domain": "corp",
+         "backups": [{"id": "db-vault", "immutable": True, "trust_domain": "vault"}]}]})
+    plan = {s.system: s for s in run(estate, "ransomware", {"directory": "corp"}).restore_plan}
+    assert "break-glass" in plan["dc"].caution
+    assert plan["db"].caution is None
