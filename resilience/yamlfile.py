@@ -59,10 +59,10 @@ class YamlDocument:
                         child = value_node
                         line = key_node.start_mark.line + 1
                         break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    child = node.value[part]
-                    line = child.start_mark.line + 1
+            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+                  and 0 <= part < len(node.value)):
+                child = node.value[part]
+                line = child.start_mark.line + 1
             if child is None:
                 break
             node = child
@@ -91,8 +91,12 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context_mark is not None and "stream end" in problem:
+            # An unclosed bracket or quote: where it opened is more useful than the file's end.
+            mark = exc.context_mark
+            problem = f"{exc.context}: it is never closed"
+        line = mark.line + 1 if mark else None
         raise InputError(f"YAML syntax error: {problem}", path=path, line=line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML syntax error: {exc}", path=path) from None
