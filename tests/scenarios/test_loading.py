@@ -56,8 +56,8 @@ def test_a_user_file_loads(tmp_path):
 
 
 BAD = [
-    ("id: x\ntitle: [unclosed\nsummary: y\n", 3, "YAML syntax error"),
-    ("id: x\n\tbad: 1\n", 2, "YAML syntax error"),
+    ("id: x\ntitle: [unclosed\nsummary: y\n", 2, "YAML syntax error"),  # where it opens
+    ("id: x\nlessons: [a, b\n", 2, "YAML syntax error"),
     (GOOD + "colour: blue\n", 10, "unknown key 'colour'"),
     (GOOD.replace("lessons: [ovhcloud-2021]", "lessons: ovhcloud-2021"), 4, "lessons"),
     (GOOD.replace("because: under water", "because: under water\n    effect: flooded"), 10,

@@ -157,3 +157,19 @@ def test_write_playbook_writes_markdown_and_html(tmp_path):
                            as_of=AS_OF)
     assert sorted(p.name for p in paths) == ["playbook-site-loss.html", "playbook-site-loss.md"]
     assert all(p.read_text() for p in paths)
+
+
+def test_demo_recovery_material(tmp_path):
+    from types import SimpleNamespace
+
+    from resilience.config import LoadedConfig
+    from resilience.scenarios.demo import demo_recovery_material
+
+    loaded = SimpleNamespace(estate=fixture_estate(), policy=default_policy(),
+                             config=LoadedConfig(Config(), tmp_path, None))
+    lines, files = demo_recovery_material(loaded, tmp_path)
+    assert sorted(p.name for p in files) == [
+        "playbook-ransomware.html", "playbook-ransomware.md", "simulation-ransomware.json",
+        "simulation-ransomware.md"]
+    assert lines[0].startswith("Keeps running: Email and collaboration, Council website")
+    assert any(line.startswith("No viable restore path: Adult social care") for line in lines)
