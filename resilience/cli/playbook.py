@@ -8,7 +8,19 @@ import typer
 
 from resilience.cli import app
 from resilience.cli.options import ConfigOpt, SnapshotOpt
-from resilience.cli.simulate import AsOfOpt, ParamOpt, ScenarioArg, ScenarioFileOpt
+from resilience.cli.simulate import (
+    AccountOpt,
+    AsOfOpt,
+    DirectoryOpt,
+    DomainOpt,
+    ParamOpt,
+    RegionOpt,
+    ScenarioArg,
+    ScenarioFileOpt,
+    SiteOpt,
+    SupplierOpt,
+    scenario_request,
+)
 
 
 @app.command()
@@ -18,19 +30,23 @@ def playbook(
     snapshot: Path | None = SnapshotOpt,
     scenario_file: Path | None = ScenarioFileOpt,
     param: list[str] = ParamOpt,
+    directory: str | None = DirectoryOpt,
+    domain: str | None = DomainOpt,
+    site: str | None = SiteOpt,
+    region: str | None = RegionOpt,
+    account: str | None = AccountOpt,
+    supplier: str | None = SupplierOpt,
     output_dir: Path = typer.Option(Path("playbooks-out"), "--output-dir", "-o",
                                     help="Folder to write the playbook into.", file_okay=False),
     as_of: str | None = AsOfOpt,
 ) -> None:
     """Write the recovery playbook for a scenario, filled in from your estate. Print it."""
     from resilience.cli.console import progress, stdout
-    from resilience.cli.options import estate_request
-    from resilience.cli.run import parse_as_of
-    from resilience.scenarios.api import ScenarioRequest, run_request, write_playbook
-    from resilience.scenarios.loading import parse_params
+    from resilience.scenarios.api import run_request, write_playbook
 
-    request = ScenarioRequest(estate_request(config, snapshot, False, False, None, [], None),
-                              scenario, scenario_file, parse_params(param), parse_as_of(as_of))
+    request = scenario_request(config, snapshot, scenario, scenario_file, param, as_of,
+                               directory=directory, domain=domain, site=site, region=region,
+                               account=account, supplier=supplier)
     with progress() as prog:
         loaded, chosen = run_request(request, prog)
     paths = write_playbook(loaded.estate, loaded.policy, chosen.id, output_dir,

@@ -39,12 +39,21 @@ def test_simulate_json(workdir):
 
 
 def test_simulate_table_and_markdown_file(workdir):
-    out = cli(workdir, "simulate", "site-loss", "--param", "site=town-hall")
+    out = cli(workdir, "simulate", "site-loss", "--site", "town-hall")
     assert out.returncode == 0, out.stderr
     assert "down-unrecoverable" in out.stdout
     out = cli(workdir, "simulate", "ransomware", "-f", "markdown", "-o", "sim.md")
     assert out.returncode == 0, out.stderr
     assert "## Restore order" in (workdir / "sim.md").read_text()
+
+
+def test_simulate_reads_a_snapshot(workdir):
+    out = cli(workdir, "inventory", "--quiet", "--output", "snap.json")
+    assert out.returncode == 0, out.stderr
+    (workdir / "resilience.yaml").unlink()
+    out = cli(workdir, "simulate", "identity-compromise", "--snapshot", "snap.json", "-f", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["parameters"] == {"domain": "corp.example.gov.uk"}
 
 
 def test_playbook_writes_both_files(workdir):
@@ -67,6 +76,7 @@ def test_user_scenario_file(workdir):
     (["simulate", "meteor"], "unknown scenario 'meteor'"),
     (["simulate", "site-loss", "--param", "site=nowhere"], "no site 'nowhere'"),
     (["simulate", "site-loss", "--param", "site"], "name=value"),
+    (["simulate", "ransomware", "--site", "town-hall"], "has no parameter 'site'"),
     (["simulate", "ransomware", "--format", "xml"], "unknown format 'xml'"),
     (["simulate", "--scenario-file", "bad.yaml"], "bad.yaml:5: unknown key 'colour'"),
     (["playbook", "ransomware", "--config", "missing.yaml"], "missing.yaml"),
