@@ -32,15 +32,21 @@ def rule_values(values: str | list[str], params: dict[str, str]) -> list[str]:
     return [substitute(v, params) for v in (values if isinstance(values, list) else [values])]
 
 
-def evaluate(when: dict, params: dict[str, str],
-             get: Callable[[str], Iterable[str] | str | None]) -> MatchResult:
+Bound = tuple[tuple[str, frozenset[str]], ...]
+
+
+def bind(when: dict, params: dict[str, str]) -> Bound:
+    """A rule's conditions with parameters filled in, in reason order; done once per run."""
+    keys = sorted(when, key=lambda k: REASON_ORDER.index(_text(k))
+                  if _text(k) in REASON_ORDER else 99)
+    return tuple((_text(k), frozenset(rule_values(when[k], params))) for k in keys)
+
+
+def evaluate(bound: Bound, get: Callable[[str], Iterable[str] | str | None]) -> MatchResult:
     """AND over the conditions. A field with no value is unknown, not a mismatch."""
     matched: list[str] = []
     unknown: list[str] = []
-    for key in sorted(when, key=lambda k: REASON_ORDER.index(_text(k))
-                      if _text(k) in REASON_ORDER else 99):
-        name = _text(key)
-        wanted = set(rule_values(when[key], params))
+    for name, wanted in bound:
         actual = get(name)
         if actual is None or (not isinstance(actual, str) and not list(actual)):
             unknown.append(name)

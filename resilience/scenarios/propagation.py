@@ -13,7 +13,7 @@ from resilience.scenarios.interface import (
     SystemState,
     Unknown,
 )
-from resilience.scenarios.matching import evaluate, rule_values
+from resilience.scenarios.matching import bind, evaluate, rule_values
 
 _LABEL = {"identity_domain": "directory", "trust_domain": "trust domain"}
 
@@ -28,19 +28,30 @@ class SystemHit:
     waits_for: list[str] = field(default_factory=list)
 
 
-def suppliers_of(estate: Estate, system: System) -> list[str]:
-    """The suppliers behind a system: its own, and any that say they provide it or its services."""
-    names = {system.supplier} if system.supplier else set()
-    services = {s.id for s in estate.services_by_system.get(system.id, [])}
+def provided_by(estate: Estate) -> dict[str, set[str]]:
+    """Service or system id -> the suppliers that say they provide it."""
+    out: dict[str, set[str]] = {}
     for sup in estate.suppliers:
-        if system.id in sup.provides or services & set(sup.provides):
-            names.add(sup.id)
+        for pid in sup.provides:
+            out.setdefault(pid, set()).add(sup.id)
+    return out
+
+
+def suppliers_of(estate: Estate, system: System,
+                 index: dict[str, set[str]] | None = None) -> list[str]:
+    """The suppliers behind a system: its own, and any that say they provide it or its services."""
+    index = provided_by(estate) if index is None else index
+    names = {system.supplier} if system.supplier else set()
+    names |= index.get(system.id, set())
+    for svc in estate.services_by_system.get(system.id, []):
+        names |= index.get(svc.id, set())
     return sorted(names)
 
 
-def system_field(estate: Estate, system: System, name: str):
+def system_field(estate: Estate, system: System, name: str,
+                 index: dict[str, set[str]] | None = None):
     if name == "supplier":
-        return suppliers_of(estate, system)
+        return suppliers_of(estate, system, index)
     value = getattr(system, name)
     return None if value is None else getattr(value, "value", value)
 
@@ -56,10 +67,12 @@ def apply_system_rules(estate: Estate, scenario: Scenario,
                        params: dict[str, str]) -> dict[str, SystemHit]:
     """Each system's state after the scenario's rules, before dependencies are considered."""
     hits: dict[str, SystemHit] = {}
+    index = provided_by(estate)
+    rules = [(rule, bind(rule.when, params)) for rule in scenario.systems]
     for system in estate.systems:
         hit = SystemHit()
-        for rule in scenario.systems:
-            result = evaluate(rule.when, params, lambda n, s=system: system_field(estate, s, n))
+        for rule, bound in rules:
+            result = evaluate(bound, lambda n, s=system: system_field(estate, s, n, index))
             if not result.matched:
                 continue
             if result.unknown and rule.if_unknown is Unknown.SPARED:
@@ -120,8 +133,9 @@ def service_hits(estate: Estate, scenario: Scenario,
                  params: dict[str, str]) -> dict[str, list[str]]:
     """Services the scenario hits directly (not through their systems), with the reasons."""
     out: dict[str, list[str]] = {}
+    rules = [(rule, bind(rule.when, params)) for rule in scenario.services]
     for svc in estate.services:
-        for rule in scenario.services:
+        for rule, bound in rules:
             def get(name: str, s=svc):
                 if name == "id":
                     return s.id
@@ -129,7 +143,7 @@ def service_hits(estate: Estate, scenario: Scenario,
                                             if s.id in sup.provides}
                 return sorted(names)
 
-            result = evaluate(rule.when, params, get)
+            result = evaluate(bound, get)
             if result.matched and not (result.unknown and rule.if_unknown is Unknown.SPARED):
                 out.setdefault(svc.id, []).append(rule.because)
     return out

@@ -95,29 +95,26 @@ def _first_recovery(system: System, state: SystemState, copies: list[CopyOutcome
 def _spread_blocks(estate: Estate, recovery: dict[str, Recovery],
                    blocked_by: dict[str, list[str]], reasons: dict[str, list[str]]) -> None:
     """A system that needs one with no viable path is blocked; one that needs a system waiting
-    on its provider waits too. Monotone, so it settles within one pass per system."""
-    for _ in range(len(estate.systems) + 1):
-        changed = False
-        for system in estate.systems:
-            if recovery[system.id] not in _WORKS:
-                continue
-            for dep in system.depends_on:
-                dep_rec = recovery.get(dep)
-                if dep_rec in _DEAD:
-                    recovery[system.id] = Recovery.BLOCKED
-                    blocked_by[system.id].append(dep)
-                    reasons[system.id].append(
-                        f"needs {estate.system_by_id[dep].name}, which cannot be brought back")
-                    changed = True
-                    break
-                if dep_rec is Recovery.WAIT_FOR_PROVIDER:
-                    recovery[system.id] = Recovery.WAIT_FOR_PROVIDER
-                    reasons[system.id].append(
-                        f"needs {estate.system_by_id[dep].name}, which waits for its provider")
-                    changed = True
-                    break
-        if not changed:
-            return
+    on its provider waits too. Two breadth-first walks over reversed dependencies (blocking
+    first, as it is the worse), each visiting a system once: linear, and cycles cannot loop."""
+    needed_by: dict[str, list[str]] = {}
+    for system in estate.systems:
+        for dep in system.depends_on:
+            needed_by.setdefault(dep, []).append(system.id)
+    for sources, becomes, words in (
+            (_DEAD, Recovery.BLOCKED, "cannot be brought back"),
+            ((Recovery.WAIT_FOR_PROVIDER,), Recovery.WAIT_FOR_PROVIDER, "waits for its provider")):
+        queue = deque(sorted(sid for sid, rec in recovery.items() if rec in sources))
+        while queue:
+            current = queue.popleft()
+            for user in needed_by.get(current, []):
+                if recovery[user] not in _WORKS:
+                    continue
+                recovery[user] = becomes
+                if becomes is Recovery.BLOCKED:
+                    blocked_by[user].append(current)
+                reasons[user].append(f"needs {estate.system_by_id[current].name}, which {words}")
+                queue.append(user)
 
 
 def _effective_tiers(estate: Estate) -> dict[str, int]:
@@ -135,13 +132,21 @@ def _effective_tiers(estate: Estate) -> dict[str, int]:
     return best
 
 
-def _who(estate: Estate, trust_domain: str | None) -> list[str]:
+def _backup_admins(estate: Estate) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for a in estate.accounts:
+        if a.trust_domain and a.backup_admin and a.enabled is not False:
+            out.setdefault(a.trust_domain, []).append(a.name)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _who(estate: Estate, trust_domain: str | None, admins_by_domain: dict[str, list[str]]
+         ) -> list[str]:
     if trust_domain is None:
         return ["trust domain not recorded: find out who can reach this copy"]
     domain = estate.trust_domain_by_id.get(trust_domain)
     label = f"{domain.name} ({trust_domain})" if domain else trust_domain
-    admins = sorted(a.name for a in estate.accounts
-                    if a.trust_domain == trust_domain and a.backup_admin and a.enabled is not False)
+    admins = admins_by_domain.get(trust_domain, [])
     out = [f"administrators of {label}"]
     if admins:
         shown = ", ".join(admins[:5]) + (f" and {len(admins) - 5} more" if len(admins) > 5 else "")
@@ -183,6 +188,7 @@ def simulate(estate: Estate, policy: Policy, scenario: Scenario,
     slots = schedule(order, {k: v.value for k, v in times.items()}, needs, in_cycle,
                      options.restore)
     services_of = {sid: [s.id for s in svcs] for sid, svcs in estate.services_by_system.items()}
+    admins = _backup_admins(estate)
     steps: list[RestoreStep] = []
     for i, sid in enumerate(order, start=1):
         system = estate.system_by_id[sid]
@@ -190,7 +196,7 @@ def simulate(estate: Estate, policy: Policy, scenario: Scenario,
         steps.append(RestoreStep(
             order=i, system=sid, name=system.name, action=recovery[sid],
             copy_id=copy.id if copy else None, where=copy.where if copy else None,
-            who=_who(estate, copy.trust_domain) if copy else [],
+            who=_who(estate, copy.trust_domain, admins) if copy else [],
             caution=(_HOSTILE_CREDENTIALS if copy and scenario.attack
                      and copy.trust_domain in params.values() else None),
             trust_domain=copy.trust_domain if copy else None,
@@ -202,7 +208,7 @@ def simulate(estate: Estate, policy: Policy, scenario: Scenario,
         ))
 
     systems_out = [
-        SystemOutcome(
+        SystemOutcome.model_construct(  # from validated estate data; see CopyOutcome
             id=s.id, name=s.name, kind=s.kind.value, hosting=s.hosting.value,
             tier=estate.system_tier(s), state=hits[s.id].state, reasons=reasons[s.id],
             assumed=hits[s.id].assumed, recovery=recovery[s.id],

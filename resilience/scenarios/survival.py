@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from resilience.model import BackupCopy, Estate, System
-from resilience.scenarios.interface import BackupFlag, CopyOutcome, Scenario, Unknown
-from resilience.scenarios.matching import evaluate
+from resilience.scenarios.interface import (
+    BackupFlag,
+    BackupRule,
+    CopyOutcome,
+    Scenario,
+    Unknown,
+)
+from resilience.scenarios.matching import Bound, bind, evaluate
 
 _LABEL = {"trust_domain": "trust domain", "tool": "backup tool", "kind": "copy kind",
           "system": "system", "id": "copy"}
@@ -50,10 +56,14 @@ def where_is(copy: BackupCopy, system: System | None) -> str:
 
 
 def judge_copy(copy: BackupCopy, system: System | None, scenario: Scenario,
-               params: dict[str, str]) -> CopyOutcome:
+               params: dict[str, str], rules: list[tuple[BackupRule, Bound]] | None = None
+               ) -> CopyOutcome:
     """Whether one copy survives, and the reason in plain words with a machine code."""
+    if rules is None:
+        rules = [(rule, bind(rule.when, params)) for rule in scenario.backups]
     def out(survives: bool, reason: str, code: str, assumed: bool = False) -> CopyOutcome:
-        return CopyOutcome(
+        # Built from validated estate data: skip re-validation (it dominates on large estates).
+        return CopyOutcome.model_construct(
             id=copy.id, system=copy.system, survives=survives, reason=reason, code=code,
             assumed=assumed, where=where_is(copy, system), tool=copy.tool,
             trust_domain=copy.trust_domain, last_success=copy.last_success,
@@ -62,8 +72,8 @@ def judge_copy(copy: BackupCopy, system: System | None, scenario: Scenario,
         )
 
     first_miss = None
-    for rule in scenario.backups:
-        result = evaluate(rule.when, params, lambda n: copy_field(copy, system, n))
+    for rule, bound in rules:
+        result = evaluate(bound, lambda n: copy_field(copy, system, n))
         if not result.matched:
             first_miss = first_miss or result
             continue
@@ -103,9 +113,10 @@ def judge_copies(estate: Estate, scenario: Scenario,
                  params: dict[str, str]) -> dict[str, list[CopyOutcome]]:
     """Every copy's fate, grouped by system."""
     out: dict[str, list[CopyOutcome]] = {}
+    rules = [(rule, bind(rule.when, params)) for rule in scenario.backups]
     for copy in estate.backups:
         system = estate.system_by_id.get(copy.system)
-        out.setdefault(copy.system, []).append(judge_copy(copy, system, scenario, params))
+        out.setdefault(copy.system, []).append(judge_copy(copy, system, scenario, params, rules))
     return out
 
 
