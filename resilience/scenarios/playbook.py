@@ -217,9 +217,11 @@ def build_view(estate: Estate, scenario: Scenario, sim: Simulation, config: Conf
 
 
 def _fill_md(text: str, params: dict[str, str]) -> str:
-    """Scenario text is trusted Markdown; parameter values come from the estate and are escaped."""
+    """Scenario text may use Markdown emphasis but never raw HTML (a user's scenario file could
+    carry it); parameter values come from the estate and are escaped in full."""
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _REF.sub(lambda m: md_escape(params[m.group(1)]) if m.group(1) in params
-                    else m.group(0), " ".join(text.split()))
+                    else m.group(0), text)
 
 
 def _fill_html(text: str, params: dict[str, str]) -> Markup:

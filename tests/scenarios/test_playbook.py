@@ -173,3 +173,18 @@ def test_demo_recovery_material(tmp_path):
         "simulation-ransomware.md"]
     assert lines[0].startswith("Keeps running: Email and collaboration, Council website")
     assert any(line.startswith("No viable restore path: Adult social care") for line in lines)
+
+
+def test_raw_html_in_a_user_scenario_stays_text():
+    from resilience.scenarios.api import playbook_files as files_for
+    from tests.scenarios.util import scenario_from
+
+    scenario = scenario_from({
+        "id": "x", "title": "X <i>", "summary": "S", "lessons": ["hse-2021"],
+        "systems": [{"when": {"id": "dc01"}, "because": "gone <b>"}],
+        "playbook": {"situation": "Hello <script>alert(1)</script> **bold**",
+                     "first_hours": [{"text": "Do <img src=x>", "lessons": ["hse-2021"]}]}})
+    _, files = files_for(fixture_estate(), default_policy(), scenario, None, None, AS_OF)
+    md, html = files["playbook-x.md"], files["playbook-x.html"]
+    assert "<script>" not in md and "<img" not in md and "**bold**" in md
+    assert "<script>" not in html and "<img" not in html and "<b>" not in html
