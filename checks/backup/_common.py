@@ -106,7 +106,7 @@ def age_text(ctx: CheckContext, when) -> str:
     age = ctx.age(when)
     if age is None:
         return "of unknown age"
-    return "dated in the future" if age < timedelta(0) else f"{age_words(age)} old"
+    return "just now" if age < timedelta(0) else f"{age_words(age)} old"
 
 
 # --- three-valued tests over copies ------------------------------------------------------
@@ -198,11 +198,18 @@ def survives_attack(copy: BackupCopy) -> Outcome:
     return any_of(immutability(copy), offline(copy))
 
 
+# Clocks and time zones drift; a date further ahead than this is bad data, not a recent event.
+_CLOCK_SLACK = timedelta(days=1)
+
+
 def recent(ctx: CheckContext, when, limit: timedelta, what: str) -> Outcome:
+    """Whether ``when`` lies within ``limit`` before the evaluation time."""
     if when is None:
         return Outcome(None, f"{what} is not recorded")
-    age = ctx.age(when)
-    if age is not None and age <= limit:
+    age = ctx.now - when
+    if age < -_CLOCK_SLACK:
+        return Outcome(None, f"{what} is dated {when:%Y-%m-%d}, after the time of evaluation")
+    if age <= limit:
         return Outcome(True, f"{what} {age_text(ctx, when)}")
     return Outcome(False, f"{what} {age_text(ctx, when)}, more than {dur(limit)}")
 
@@ -213,9 +220,10 @@ def backups_gap(ctx: CheckContext, system: System, anywhere: bool = False) -> st
     ``anywhere`` widens the question to every backup gap: a cross-account or isolated copy lives
     outside the system's own account, so a gap in any account might hide it.
     """
-    if anywhere:
-        return ctx.gap_reason(DataKind.BACKUPS)
-    return ctx.gap_reason(DataKind.BACKUPS, system.account, system.region)
+    key = ("backup-gap", None, None) if anywhere else ("backup-gap", system.account, system.region)
+    if key not in ctx._cache:  # asked once per system by most checks; gaps are few, scopes repeat
+        ctx._cache[key] = ctx.gap_reason(DataKind.BACKUPS, key[1], key[2])
+    return ctx._cache[key]
 
 
 def _listing(items: Sequence[tuple[BackupCopy, Outcome]]) -> str:

@@ -33,7 +33,7 @@ class BackupCrossAccountCopy(Check):
         rationale=(
             "Whoever controls a cloud account controls every vault in it. Attackers with admin "
             "rights delete backups first (Hackney lost about a tenth of its backups that way), "
-            "and Capita's lack of admin tiering let one set of rights reach everything. A copy "
+            "and the ICO found Capita had no admin tiering to contain such rights. A copy "
             "in a separate backup account or subscription survives the loss of the production "
             "account. This is AWS Backup Audit Manager's "
             "BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT control, and the NCSC's principle that "

@@ -24,8 +24,8 @@ class BackupDeletionNeedsApproval(Check):
         domain=Domain.BACKUP,
         severity=Severity.HIGH,
         rationale=(
-            "With one stolen admin account, attackers deleted about a tenth of Hackney's backups "
-            "before staff intervened, and Travelex's attackers reportedly deleted backup files. "
+            "The ICO found that Hackney's attackers deleted about a tenth of its backups before "
+            "the council intervened, and Travelex's attackers reportedly deleted backup files. "
             "A deletion that needs a second approver (AWS multi-party approval, Azure "
             "multi-user authorisation with a Resource Guard, four-eyes approval in the backup "
             "product), or that lands in a recycle bin (soft delete), gives defenders time to "

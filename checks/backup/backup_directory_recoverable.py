@@ -30,12 +30,12 @@ class BackupDirectoryRecoverable(Check):
         rationale=(
             "Nothing else can be restored until identity is back. Maersk had about 150 domain "
             "controllers replicating with each other and no offline backup of any; it rebuilt "
-            "Active Directory only because one controller in Ghana happened to be offline after "
-            "a power cut. The HSE's attackers reached Active Directory through an unpatched "
-            "flaw. A directory (Active Directory or another system of kind `directory`) needs a "
-            "copy that is immutable, offline or air-gapped, deletable only from another trust "
-            "domain, and restore-tested within the tier's interval. Directories with no tier "
-            "are held to the most critical tier."
+            "Active Directory only because one controller in Ghana happened to be offline after a "
+            "power cut. The HSE's attackers probably reached Active Directory through an "
+            "unpatched flaw. A directory (Active Directory or another system of kind `directory`) "
+            "needs a copy that is immutable, offline or air-gapped, deletable only from another "
+            "trust domain, and restore-tested within the tier's interval. Directories with no "
+            "tier are held to the most critical tier."
         ),
         remediation=(
             "Back up the system state of at least two domain controllers per domain to an "

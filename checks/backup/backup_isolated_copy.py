@@ -25,8 +25,8 @@ class BackupIsolatedCopy(Check):
             "Ransomware crews take over the domain or the cloud account first, then use those "
             "rights to delete whatever backups they can reach: Hackney's attackers deleted about "
             "a tenth of its backups, and the British Library's destroyed servers specifically to "
-            "stop recovery. Capita had no admin tiering, so one set of admin rights reached "
-            "everything. A copy is isolated only when deleting it needs credentials from a trust "
+            "stop recovery. The ICO found Capita had no Active Directory tiering to contain "
+            "admin rights. A copy is isolated only when deleting it needs credentials from a trust "
             "domain (directory, cloud account, backup console) that the system is not part of. "
             "The NCSC's backup principles and CISA's guide both ask for this separation."
         ),

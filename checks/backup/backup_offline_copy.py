@@ -19,8 +19,9 @@ class BackupOfflineCopy(Check):
         rationale=(
             "Anything connected can be reached. Maersk rebuilt its whole Active Directory from "
             "one domain controller in Ghana that a power cut had knocked offline before NotPetya "
-            "struck; SEPA's offline copy survived when its online backups were corrupted. Atlanta "
-            "lost police video that no one can recreate. The NCSC calls tested offline backups "
+            "struck. SEPA kept one offline copy under the 3-2-1 rule while its online backups "
+            "were corrupted early in the attack. Atlanta lost police video that no one can "
+            "recreate. The NCSC calls tested offline backups "
             "the most effective way to recover, and CISA asks for offline, encrypted backups. "
             "AWS Backup's logically air-gapped vaults (Audit Manager control "
             "RESOURCES_IN_LOGICALLY_AIR_GAPPED_VAULT) meet the same aim in the cloud."

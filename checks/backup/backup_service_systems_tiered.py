@@ -19,8 +19,8 @@ class BackupServiceSystemsTiered(Check):
         rationale=(
             "Recovery targets come from the business: how long each service can be down and how "
             "much data it can lose. After the attack Hackney named revenues and benefits, social "
-            "care and planning as the systems to bring back first; Atlanta could not say at once "
-            "how much of what it lost was mission-critical; Redcar restored by service need. A "
+            "care and planning as the systems to bring back first; Atlanta's lesson is an "
+            "inventory with criticality ratings; Redcar restored by service need. A "
             "system that a service relies on, where neither it nor any of its services has a "
             "tier, escapes every backup requirement."
         ),

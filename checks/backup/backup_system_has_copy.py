@@ -24,8 +24,9 @@ class BackupSystemHasCopy(Check):
         severity=Severity.CRITICAL,
         rationale=(
             "A system with no backup cannot be restored after ransomware or deletion; it can "
-            "only be rebuilt empty, and its data is gone. Hackney lost benefit claims and years "
-            "of social-care records, Baltimore lost data its IT staff kept only on local disks "
+            "only be rebuilt empty, and its data is gone. Hackney lost the data of a large "
+            "number of benefit claims, and about five years of social-care records were "
+            "reported wiped; Baltimore lost data its IT staff kept only on local disks "
             "with no backup, Atlanta lost police dash-cam video for good, and Anhalt-Bitterfeld "
             "lost one area's data permanently. A replica does not count: it copies the "
             "encryption or deletion within seconds."

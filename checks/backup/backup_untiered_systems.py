@@ -18,12 +18,13 @@ class BackupUntieredSystems(Check):
         severity=Severity.MEDIUM,
         rationale=(
             "A system with no tier has no recovery target, so every tier-driven backup check "
-            "skips it and nobody notices that it is unprotected. Atlanta lacked a criticality "
-            "rating for its hundreds of applications, and Redcar had to decide its restore order "
-            "under pressure. This check lists systems that no service claims and that have no "
-            "tier of their own; systems used by a service are covered by "
-            "backup_service_systems_tiered. With `default_tier` set in the policy, untiered "
-            "systems are held to that tier and pass."
+            "skips it and nobody notices that it is unprotected. Atlanta lost more than a third "
+            "of its 424 programs, and the lesson drawn is an inventory with criticality ratings "
+            "so the impact is known at once; Redcar restored in an order set by service need, "
+            "which works best when agreed before an incident. This check lists systems that no "
+            "service claims and that have no tier of their own; systems used by a service are "
+            "covered by backup_service_systems_tiered. With `default_tier` set in the policy, "
+            "untiered systems are held to that tier and pass."
         ),
         remediation=(
             "Give the system a tier, or map it to the business service it supports; if it "

@@ -202,3 +202,15 @@ def test_protected_copy_must_itself_be_recent():
 def test_database_deletion_protection_unknown_is_error():
     assert statuses("backup_database_deletion_protection", {"systems": [aws_db()]}) == [
         Status.ERROR]
+
+
+def test_a_date_after_the_evaluation_time_is_not_trusted_as_recent():
+    def system(when):
+        return {"systems": [{"id": "s", "name": "S", "kind": "server", "tier": 2,
+                             "backups": [{"id": "b", "last_success": when,
+                                          "last_restore_test": when}]}]}
+    # Judged on 2026-11-01: a few hours ahead is clock drift, a month ahead is bad data.
+    assert statuses("backup_last_success_recent", system("2026-11-01T03:00:00Z")) == [
+        Status.PASS]
+    assert statuses("backup_last_success_recent", system("2026-12-01")) == [Status.ERROR]
+    assert statuses("backup_restore_test_recent", system("2026-12-01")) == [Status.ERROR]
