@@ -122,6 +122,10 @@ class Check(ABC):
 
 def asset_type_of(asset: Any) -> str:
     """The asset type word used in findings (system, service, backup, account, ...)."""
+    from resilience.model import BackupCopy
+
+    if isinstance(asset, BackupCopy):  # also the on-prem file's nested BackupEntry subclass
+        return "backup"
     name = type(asset).__name__
     return {"BackupCopy": "backup", "TrustDomain": "trust-domain", "Estate": "estate"}.get(
         name, name.lower()
