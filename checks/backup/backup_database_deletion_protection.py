@@ -13,7 +13,7 @@ from resilience.model import DataKind, Domain, Hosting, Severity, SystemKind
 class BackupDatabaseDeletionProtection(Check):
     meta = CheckMeta(
         id="backup_database_deletion_protection",
-        title="Cloud databases have deletion protection",
+        title="Tiered cloud databases have deletion protection",
         domain=Domain.BACKUP,
         severity=Severity.MEDIUM,
         rationale=(

@@ -54,6 +54,8 @@ class BackupKeyRecoverable(Check):
             system = ctx.estate.system_by_id.get(copy.system)
             if system is None or not backed_up_by_us(system) or copy.kind == CopyKind.REPLICA:
                 continue
+            if ctx.tier_policy(system) is None:
+                continue  # no recovery target; backup_untiered_systems reports the system
             if copy.encrypted is False:
                 continue  # no key to lose; backup_copy_encrypted reports the copy
             if copy.encrypted is None:
