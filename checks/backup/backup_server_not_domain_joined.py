@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from resilience.checks.backup._common import backed_up_by_us
-
 from resilience.engine.interface import Check, CheckContext, CheckMeta, Finding, FrameworkRefs
 from resilience.model import DataKind, Domain, Hosting, Severity, SystemKind
 
@@ -53,8 +51,9 @@ class BackupServerNotDomainJoined(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        production = [s for s in ctx.estate.systems
-                      if s.kind != SystemKind.BACKUP_SERVER and backed_up_by_us(s)]
+        # Every other system counts as production, SaaS included: a backup console that signs
+        # in through the same cloud tenant as email falls with that tenant.
+        production = [s for s in ctx.estate.systems if s.kind != SystemKind.BACKUP_SERVER]
         users: dict[str, list[str]] = {}
         for s in production:
             if s.identity_domain:

@@ -214,3 +214,12 @@ def test_a_date_after_the_evaluation_time_is_not_trusted_as_recent():
         Status.PASS]
     assert statuses("backup_last_success_recent", system("2026-12-01")) == [Status.ERROR]
     assert statuses("backup_restore_test_recent", system("2026-12-01")) == [Status.ERROR]
+
+
+def test_a_backup_console_in_the_email_tenant_is_not_isolated():
+    data = {"systems": [
+        {"id": "m365", "name": "Email", "kind": "saas", "hosting": "saas",
+         "identity_domain": "tenant"},
+        {"id": "bk", "name": "Cloud backup console", "kind": "backup-server", "hosting": "saas",
+         "identity_domain": "tenant"}]}
+    assert statuses("backup_server_not_domain_joined", data) == [Status.FAIL]
