@@ -220,9 +220,11 @@ def backups_gap(ctx: CheckContext, system: System, anywhere: bool = False) -> st
     ``anywhere`` widens the question to every backup gap: a cross-account or isolated copy lives
     outside the system's own account, so a gap in any account might hide it.
     """
-    key = ("backup-gap", None, None) if anywhere else ("backup-gap", system.account, system.region)
-    if key not in ctx._cache:  # asked once per system by most checks; gaps are few, scopes repeat
-        ctx._cache[key] = ctx.gap_reason(DataKind.BACKUPS, key[1], key[2])
+    account, region = (None, None) if anywhere else (system.account, system.region)
+    # Asked for every system by most checks, while gaps are few and scopes repeat: memoise.
+    key = repr(("backup-gap", account, region))
+    if key not in ctx._cache:
+        ctx._cache[key] = ctx.gap_reason(DataKind.BACKUPS, account, region)
     return ctx._cache[key]
 
 
