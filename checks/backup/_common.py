@@ -117,11 +117,17 @@ class Outcome:
 
     ok: bool | None
     why: str
+    missing: tuple[str, ...] = ()  # the unrecorded facts behind an unknown, for one sentence
+
+
+def not_recorded(what: str) -> Outcome:
+    """Unknown because ``what`` is not in the estate."""
+    return Outcome(None, f"{what} is not recorded", (what,))
 
 
 def fact(value: bool | None, yes: str, no: str, field: str) -> Outcome:
     if value is None:
-        return Outcome(None, f"{field} is not recorded")
+        return not_recorded(field)
     return Outcome(True, yes) if value else Outcome(False, no)
 
 
@@ -130,9 +136,9 @@ def all_of(*tests: Outcome) -> Outcome:
     false = [t.why for t in tests if t.ok is False]
     if false:
         return Outcome(False, "; ".join(false))
-    unknown = [t.why for t in tests if t.ok is None]
+    unknown = [t for t in tests if t.ok is None]
     if unknown:
-        return Outcome(None, "; ".join(unknown))
+        return _unknown(unknown)
     return Outcome(True, "; ".join(t.why for t in tests))
 
 
@@ -141,17 +147,28 @@ def any_of(*tests: Outcome) -> Outcome:
     for t in tests:
         if t.ok is True:
             return t
-    unknown = [t.why for t in tests if t.ok is None]
+    unknown = [t for t in tests if t.ok is None]
     if unknown:
-        return Outcome(None, "; ".join(unknown))
+        return _unknown(unknown)
     return Outcome(False, "; ".join(t.why for t in tests))
+
+
+def _unknown(tests: list[Outcome]) -> Outcome:
+    """One unknown from several: other reasons first, then 'X, Y and Z are not recorded'."""
+    missing = tuple(m for t in tests for m in t.missing)
+    other = [t.why for t in tests if not t.missing]
+    if len(missing) > 1:
+        other.append(f"{', '.join(missing[:-1])} and {missing[-1]} are not recorded")
+    elif missing:
+        other.append(f"{missing[0]} is not recorded")
+    return Outcome(None, "; ".join(other), missing)
 
 
 def immutability(copy: BackupCopy) -> Outcome:
     """A lock that an administrator can lift (governance mode, an unlocked Azure vault) does
     not stop an attacker who holds admin rights, so it does not count as immutable."""
     if copy.immutable is None:
-        return Outcome(None, "whether it is immutable is not recorded")
+        return not_recorded("whether it is immutable")
     if not copy.immutable:
         return Outcome(False, "not immutable")
     mode = (copy.immutability or "").lower()
@@ -183,10 +200,10 @@ def own_trust_domains(system: System) -> set[str] | None:
 def isolation(copy: BackupCopy, system: System) -> Outcome:
     """Whether deleting this copy needs credentials from a trust domain the system is not in."""
     if copy.trust_domain is None:
-        return Outcome(None, "whose credentials can delete it (trust_domain) is not recorded")
+        return not_recorded("whose credentials can delete it (trust_domain)")
     own = own_trust_domains(system)
     if own is None:
-        return Outcome(None, "the system's own identity domain is not recorded")
+        return not_recorded("the system's own identity domain")
     if copy.trust_domain in own:
         return Outcome(False,
                        f"deletable with the system's own credentials ('{copy.trust_domain}')")
@@ -205,7 +222,7 @@ _CLOCK_SLACK = timedelta(days=1)
 def recent(ctx: CheckContext, when, limit: timedelta, what: str) -> Outcome:
     """Whether ``when`` lies within ``limit`` before the evaluation time."""
     if when is None:
-        return Outcome(None, f"{what} is not recorded")
+        return not_recorded(what)
     age = ctx.now - when
     if age < -_CLOCK_SLACK:
         return Outcome(None, f"{what} is dated {when:%Y-%m-%d}, after the time of evaluation")

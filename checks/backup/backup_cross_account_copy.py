@@ -8,6 +8,7 @@ from resilience.checks.backup._common import (
     CLOUD,
     Outcome,
     judge_any,
+    not_recorded,
     restorable_copies,
     tiered_systems,
 )
@@ -18,7 +19,7 @@ from resilience.model import BackupCopy, DataKind, Domain, Hosting, Severity, Sy
 
 def other_account(copy: BackupCopy, system: System) -> Outcome:
     if copy.account is None:
-        return Outcome(None, "the account that holds it is not recorded")
+        return not_recorded("the account that holds it")
     if copy.account == system.account:
         return Outcome(False, f"held in the system's own account '{copy.account}'")
     return Outcome(True, f"held in account '{copy.account}'")

@@ -8,6 +8,7 @@ from resilience.checks.backup._common import (
     CLOUD,
     Outcome,
     judge_any,
+    not_recorded,
     restorable_copies,
     tiered_systems,
 )
@@ -18,7 +19,7 @@ from resilience.model import BackupCopy, DataKind, Domain, Hosting, Severity, Sy
 
 def other_region(copy: BackupCopy, system: System) -> Outcome:
     if copy.region is None:
-        return Outcome(None, "its region is not recorded")
+        return not_recorded("its region")
     if copy.region == system.region:
         return Outcome(False, f"kept in '{copy.region}', the system's own region")
     return Outcome(True, f"kept in '{copy.region}'")

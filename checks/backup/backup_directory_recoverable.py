@@ -74,7 +74,7 @@ class BackupDirectoryRecoverable(Check):
                 return all_of(
                     survives_attack(copy),
                     isolation(copy, system),
-                    recent(ctx, copy.last_restore_test, limit, "restore test"),
+                    recent(ctx, copy.last_restore_test, limit, "last restore test"),
                     fact(copy.restore_test_passed, "the test passed", "the test failed",
                          "the restore test result"),
                 )

@@ -8,6 +8,7 @@ from resilience.checks.backup._common import (
     Outcome,
     dur,
     judge_any,
+    not_recorded,
     required_rpo,
     restorable_copies,
     tiered_systems,
@@ -58,7 +59,7 @@ class BackupFrequencyMeetsRpo(Check):
 
             def often_enough(copy, rpo=rpo) -> Outcome:
                 if copy.frequency is None:
-                    return Outcome(None, "its frequency is not recorded")
+                    return not_recorded("its frequency")
                 return Outcome(copy.frequency <= rpo,
                             f"runs every {dur(copy.frequency)} against an RPO of {dur(rpo)}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from resilience.checks.backup._common import Outcome, backed_up_by_us, fact, judge_copy
+from resilience.checks.backup._common import backed_up_by_us, fact, judge_copy, not_recorded
 
 from resilience.engine.interface import Check, CheckContext, CheckMeta, Finding, FrameworkRefs
 from resilience.model import CopyKind, DataKind, Domain, Hosting, Severity
@@ -59,7 +59,7 @@ class BackupKeyRecoverable(Check):
             if copy.encrypted is False:
                 continue  # no key to lose; backup_copy_encrypted reports the copy
             if copy.encrypted is None:
-                test = Outcome(None, "whether it is encrypted, and so needs a key, is not recorded")
+                test = not_recorded("whether it is encrypted (and so needs a key)")
             else:
                 test = fact(copy.key_recoverable, "its encryption key can be recovered",
                             "its encryption key could be lost with the estate",

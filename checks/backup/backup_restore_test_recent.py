@@ -61,6 +61,6 @@ class BackupRestoreTestRecent(Check):
             limit = tier.restore_test_max_age
             yield judge_any(
                 self, ctx, system, restorable_copies(ctx, system),
-                lambda c, limit=limit: recent(ctx, c.last_restore_test, limit, "restore test"),
+                lambda c, limit=limit: recent(ctx, c.last_restore_test, limit, "last restore test"),
                 f"a restore test in the last {dur(limit)}",
             )

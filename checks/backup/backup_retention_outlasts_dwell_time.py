@@ -8,6 +8,7 @@ from resilience.checks.backup._common import (
     Outcome,
     dur,
     judge_any,
+    not_recorded,
     restorable_copies,
     tiered_systems,
 )
@@ -62,7 +63,7 @@ class BackupRetentionOutlastsDwellTime(Check):
 
             def long_enough(copy, minimum=minimum) -> Outcome:
                 if copy.retention is None:
-                    return Outcome(None, "its retention is not recorded")
+                    return not_recorded("its retention")
                 return Outcome(copy.retention >= minimum,
                             f"kept {dur(copy.retention)} against {dur(minimum)} of dwell time")
 

@@ -13,6 +13,7 @@ from resilience.checks.backup._common import (
     dur,
     immutability,
     isolation,
+    not_recorded,
     own_trust_domains,
     required_rpo,
     required_rto,
@@ -117,3 +118,11 @@ def test_a_system_tier_of_its_own_also_binds():
 ])
 def test_durations_read_as_written(value, text):
     assert dur(value) == text
+
+
+def test_several_missing_facts_read_as_one_sentence():
+    inner = any_of(not_recorded("a"), Outcome(False, "no"), not_recorded("b"))
+    joined = all_of(Outcome(True, "yes"), inner, Outcome(None, "c is dated later"),
+                    not_recorded("d"))
+    assert joined.ok is None
+    assert joined.why == "c is dated later; a, b and d are not recorded"
