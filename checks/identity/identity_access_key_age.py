@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from resilience.checks.identity._accounts import IdentityCheck, age_text
+
 from resilience.engine.interface import CheckContext, CheckMeta, Finding, FrameworkRefs
 from resilience.model import DataKind, Domain, Hosting, Severity
 
