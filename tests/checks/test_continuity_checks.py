@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from resilience.model import DataKind, Status
+from resilience.model import DataKind, Estate, Provider, SourceRun, Status, System
 from tests.checks._util import by_asset, findings
+from tests.helpers import AS_OF, run_one
 
 P, F, E = Status.PASS, Status.FAIL, Status.ERROR
 
@@ -125,6 +126,11 @@ def test_cycles_self_loop_long_cycle_and_deep_chain():
             "systems": []}
     assert by_asset("continuity_dependency_cycle", data) == {
         "self": F, "a": F, "b": F, "c": F, "d": P}
-    chain = [sysm(f"s{i}", depends_on=[f"s{i + 1}"]) for i in range(3000)] + [sysm("s3000")]
-    out = by_asset("continuity_dependency_cycle", {"services": [], "systems": chain})
-    assert len(out) == 3000 and set(out.values()) == {P}
+    # Built directly: a deep chain must not hit the recursion limit.
+    chain = [System(id=f"s{i}", name="s", hosting="onprem", depends_on=[f"s{i + 1}"])
+             for i in range(3000)] + [System(id="s3000", name="s", hosting="onprem")]
+    estate = Estate(systems=chain, sources=[SourceRun(
+        provider=Provider.ONPREM, scope="test", collected_at=AS_OF,
+        kinds=[DataKind.SERVICES, DataKind.SYSTEMS])])
+    out = run_one("continuity_dependency_cycle", estate)
+    assert len(out) == 3000 and {f.status for f in out} == {P}
