@@ -163,9 +163,10 @@ def framework_renderable(view: FrameworkView):
                              f"{s[ControlStatus.NOT_MET]} not met, "
                              f"{s[ControlStatus.NOT_ASSESSED]} not assessed"),
                   title_justify="left")
-    for col in ("control", "title", "status", "why", "checks"):
+    for col in ("control", "title", "status", "why"):
         table.add_column(col)
+    table.add_column("checks", overflow="fold")
     for c in view.controls:
         table.add_row(Text(c.id), Text(c.title), Text(c.status.value, style=style[c.status]),
-                      Text(c.reason), Text(", ".join(o.check_id for o in c.checks) or "-"))
+                      Text(c.reason), Text("\n".join(o.check_id for o in c.checks) or "-"))
     return table

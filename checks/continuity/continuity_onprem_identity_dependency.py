@@ -38,7 +38,7 @@ class ContinuityOnpremIdentityDependency(Check):
         lessons=["hackney-2020", "british-library-2023", "copeland-2017"],
         frameworks=FrameworkRefs(caf=["B5.b", "B2.d"], nist_csf=["PR.IR-03", "GV.OC-04"],
                                  iso27001=["A.5.30", "A.8.14"]),
-        needs=[DataKind.SYSTEMS, DataKind.IDENTITY_SETTINGS],
+        needs=[DataKind.SYSTEMS],
         applies_to=[Hosting.AWS, Hosting.AZURE, Hosting.SAAS],
     )
 
