@@ -29,7 +29,8 @@ class ContinuityEndOfSupport(Check):
         rationale=(
             "Unsupported software gets no fixes and often cannot be reinstalled on new, secure "
             "infrastructure. Legacy systems were the main reason the British Library's recovery "
-            "took so long; Hackney's Universal Housing system was never restored."
+            "took so long; Hackney's Universal Housing system was never restored. The NCSC's "
+            "ransomware guidance asks for operating systems to be kept up to date."
         ),
         remediation=(
             "Record each system's end-of-support date; upgrade or replace systems before it, and "
@@ -43,7 +44,7 @@ class ContinuityEndOfSupport(Check):
             Hosting.AZURE: "Move to a supported image; Azure Update Manager and Advisor flag "
                            "retiring OS versions",
         },
-        lessons=["british-library-2023", "hackney-2020"],
+        lessons=["british-library-2023", "hackney-2020", "ncsc-ransomware-guidance"],
         frameworks=FrameworkRefs(caf=["B4.d", "A3.a"], nist_csf=["ID.AM-08"], cis=["2.2"],
                                  iso27001=["A.8.8"]),
         needs=[DataKind.SYSTEMS],

@@ -18,14 +18,15 @@ class ContinuityPlanExercised(Check):
         severity=Severity.HIGH,
         rationale=(
             "SEPA's incident response plan had never been exercised. The British Library's "
-            "review lists practising business continuity plans among its lessons. An exercise "
-            "is how a plan's gaps are found before an attacker finds them."
+            "review lists practising business continuity plans among its lessons, and the NCSC "
+            "asks for recovery steps to be exercised regularly. An exercise is how a plan's "
+            "gaps are found before an attacker finds them."
         ),
         remediation=(
             "Exercise every plan (tabletop at least; a restore or fail-over for recovery plans) "
             "at least every continuity.plan_exercise_max_age and record the date and lessons."
         ),
-        lessons=["sepa-2020", "british-library-2023"],
+        lessons=["sepa-2020", "british-library-2023", "ncsc-ransomware-guidance"],
         frameworks=FrameworkRefs(caf=["D1.c", "B5.a"], nist_csf=["ID.IM-04"], cis=["17.7"],
                                  iso27001=["A.5.24", "A.5.30"]),
         needs=[DataKind.PLANS],

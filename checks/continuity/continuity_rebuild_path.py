@@ -18,8 +18,10 @@ class ContinuityRebuildPath(Check):
         severity=Severity.HIGH,
         rationale=(
             "After ransomware, servers are rebuilt, not just restored: Gloucester had to rebuild "
-            "every server and Maersk reinstalled 4,000 servers in ten days. CISA's guide asks "
-            "for gold images and the installation media to rebuild critical systems."
+            "every server and Maersk reinstalled 4,000 servers in ten days, while a year after its "
+            "attack Anhalt-Bitterfeld still lacked providers to rebuild its applications. "
+            "CISA's guide asks for gold images and the installation media to rebuild critical "
+            "systems."
         ),
         remediation=(
             "Keep, for every tier-1 system, a tested rebuild path: images or infrastructure as "
@@ -34,7 +36,7 @@ class ContinuityRebuildPath(Check):
             Hosting.AZURE: "Define the system in Bicep/Terraform; keep images in an Azure "
                            "Compute Gallery replicated to the recovery subscription",
         },
-        lessons=["gloucester-2021", "maersk-2017", "cisa-stopransomware"],
+        lessons=["gloucester-2021", "maersk-2017", "anhalt-bitterfeld-2021", "cisa-stopransomware"],
         frameworks=FrameworkRefs(caf=["B5.a", "D1.b"], nist_csf=["RC.RP-02", "PR.IR-03"],
                                  cis=["11.1", "4.1"], iso27001=["A.5.30", "A.8.9"]),
         needs=[DataKind.SYSTEMS],

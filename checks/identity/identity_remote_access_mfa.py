@@ -20,7 +20,8 @@ class IdentityRemoteAccessMfa(IdentityCheck):
             "Remote access is the front door. Colonial Pipeline was entered through a "
             "single-factor VPN account whose password had leaked; the British Library most "
             "likely through a Terminal Services server without MFA; Advanced through a Citrix "
-            "account without MFA; Kaseya's customers through remote-management tooling."
+            "account without MFA; Kaseya's customers through remote-management tooling. The "
+            "NCSC's ransomware guidance asks for MFA on every remote-access route."
         ),
         remediation=(
             "Require MFA on every VPN, RDS/Terminal Services, Citrix, jump host and RMM "
@@ -35,7 +36,8 @@ class IdentityRemoteAccessMfa(IdentityCheck):
             Hosting.AZURE: "Conditional Access policy requiring MFA for Azure VPN, Azure "
                            "Virtual Desktop and Bastion sign-ins",
         },
-        lessons=["colonial-2021", "british-library-2023", "advanced-2022", "kaseya-2021"],
+        lessons=["colonial-2021", "british-library-2023", "advanced-2022", "kaseya-2021",
+                 "ncsc-ransomware-guidance"],
         frameworks=FrameworkRefs(caf=["B2.a"], nist_csf=["PR.AA-03"], cis=["6.4"],
                                  iso27001=["A.8.5"]),
         needs=[DataKind.ACCOUNTS],
