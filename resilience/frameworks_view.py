@@ -98,6 +98,9 @@ def framework_view(report: Report, framework: str) -> FrameworkView:
     counts: dict[str, Counter] = {}
     for f in report.findings:
         counts.setdefault(f.check_id, Counter())[f.status] += 1
+    # Passing results a report counts without listing them still show a control is met.
+    for check_id, passes in report.omitted_passes.items():
+        counts.setdefault(check_id, Counter())[Status.PASS] += passes
     citing: dict[str, list[CheckMeta]] = {}
     for meta in report.checks:
         for control in getattr(meta.frameworks, fid):

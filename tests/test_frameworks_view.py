@@ -24,9 +24,10 @@ from tests.helpers import AS_OF, estate_from
 CATALOGUE = load_catalogue()
 
 
-def report_for(data, check_ids):
+def report_for(data, check_ids, include_passes=True):
     checks = [CATALOGUE.get(c) for c in check_ids]
-    return run_checks(estate_from(data), default_policy(), checks, now=AS_OF)
+    return run_checks(estate_from(data), default_policy(), checks, now=AS_OF,
+                      include_passes=include_passes)
 
 
 def status_of(view: FrameworkView, control: str) -> ControlStatus:
@@ -50,6 +51,15 @@ def test_fail_means_not_met_pass_means_met_error_means_not_assessed():
     assert status_of(iso, "A.5.24") == ControlStatus.NOT_ASSESSED
     assert len(iso.controls) == len(frameworks()["iso27001"].controls)
     assert sum(iso.summary.values()) == len(iso.controls)
+
+
+def test_passes_counted_but_not_listed_still_meet_a_control():
+    data = {"plans": [{"id": "irp", "name": "IRP", "kind": "incident-response",
+                       "offline_copy": True}]}
+    report = report_for(data, ["continuity_plan_offline"], include_passes=False)
+    assert not report.findings and report.omitted_passes
+    view = framework_view(report, "iso27001")
+    assert status_of(view, "A.5.29") == ControlStatus.MET
 
 
 def test_a_control_whose_checks_judged_nothing_is_not_assessed():
