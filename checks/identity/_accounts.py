@@ -36,10 +36,11 @@ class IdentityCheck(Check):
         hosting = hosting_of(asset) if isinstance(asset, Account | TrustDomain) else None
         if hosting is None or finding.hosting is not None:
             return finding
-        remediation = finding.remediation
+        # The finding is new and ours, so set fields in place (a copy costs more than the check).
+        finding.hosting = hosting
         if hosting in self.meta.remediation_steps:
-            remediation = f"{self.meta.remediation} {self.meta.remediation_steps[hosting]}"
-        return finding.model_copy(update={"hosting": hosting, "remediation": remediation})
+            finding.remediation = f"{self.meta.remediation} {self.meta.remediation_steps[hosting]}"
+        return finding
 
 
 def may_sign_in(account: Account) -> bool:

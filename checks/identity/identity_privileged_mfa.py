@@ -39,8 +39,7 @@ class IdentityPrivilegedMfa(IdentityCheck):
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
         def scope(account):
-            if account.kind == AccountKind.ROOT:
-                return True
-            return account.privileged
+            # Root accounts are judged once, by identity_root_mfa.
+            return False if account.kind == AccountKind.ROOT else account.privileged
 
         yield from evaluate_mfa(self, ctx, "privileged", "a privileged account", scope)

@@ -43,8 +43,8 @@ def test_mfa_unknown_scope_or_state_is_an_error_never_a_pass():
         acct("root-no-flag", kind="root", source="aws", mfa=False),
     ]}
     assert by_asset("identity_privileged_mfa", data) == {
-        "maybe-admin-no-mfa": E, "maybe-admin-mfa": P, "admin-unknown-mfa": E,
-        "root-no-flag": F}
+        "maybe-admin-no-mfa": E, "maybe-admin-mfa": P, "admin-unknown-mfa": E}
+    assert by_asset("identity_root_mfa", data) == {"root-no-flag": F}
 
 
 def test_mfa_enforced_by_trust_domain_counts():
