@@ -7,7 +7,24 @@ from collections.abc import Iterator
 from resilience.checks.identity._accounts import IdentityCheck, may_sign_in
 
 from resilience.engine.interface import CheckContext, CheckMeta, Finding, FrameworkRefs
-from resilience.model import DataKind, Domain, Hosting, Severity
+from resilience.model import DataKind, Domain, Hosting, Severity, SystemKind
+
+
+def production_domains(ctx: CheckContext) -> set[str]:
+    """Trust domains production systems are joined to, or (cloud) the account they live in.
+
+    The backup servers themselves are left out: their own domain is where backup admins belong.
+    """
+    declared = ctx.estate.trust_domain_by_id
+    out: set[str] = set()
+    for system in ctx.estate.systems:
+        if system.kind == SystemKind.BACKUP_SERVER:
+            continue
+        if system.identity_domain:
+            out.add(system.identity_domain)
+        if system.account and system.hosting != Hosting.ONPREM and system.account in declared:
+            out.add(system.account)
+    return out
 
 
 class IdentityBackupAdminSeparateDomain(IdentityCheck):
@@ -43,7 +60,7 @@ class IdentityBackupAdminSeparateDomain(IdentityCheck):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        production = {s.identity_domain for s in ctx.estate.systems if s.identity_domain}
+        production = production_domains(ctx)
         for account in ctx.estate.accounts:
             if not may_sign_in(account) or account.backup_admin is False:
                 continue

@@ -9,6 +9,9 @@ from resilience.checks.identity._accounts import IdentityCheck, age_text, may_si
 from resilience.engine.interface import CheckContext, CheckMeta, Finding, FrameworkRefs
 from resilience.model import AccountKind, DataKind, Domain, Hosting, Severity
 
+# Emergency and root accounts should sit unused; their use is judged by other checks.
+_MEANT_TO_IDLE = {AccountKind.BREAK_GLASS, AccountKind.ROOT}
+
 
 class IdentityDormantAccount(IdentityCheck):
     meta = CheckMeta(
@@ -21,8 +24,8 @@ class IdentityDormantAccount(IdentityCheck):
             "came in through an account that had been dormant since 2012 and was still "
             "connected to council servers; Colonial Pipeline's through a legacy VPN account that "
             "should no longer have been active. Accounts created but never used are the same "
-            "risk. Break-glass accounts are exempt: they are meant to sit unused and are checked "
-            "for monitoring instead."
+            "risk. Break-glass and root accounts are exempt: they are meant to sit unused, and "
+            "their monitoring and use are checked instead."
         ),
         remediation=(
             "Disable accounts idle for longer than the policy's identity.dormant_after (CIS "
@@ -46,7 +49,7 @@ class IdentityDormantAccount(IdentityCheck):
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
         limit = ctx.policy.identity.dormant_after
         for account in ctx.estate.accounts:
-            if not may_sign_in(account) or account.kind == AccountKind.BREAK_GLASS:
+            if not may_sign_in(account) or account.kind in _MEANT_TO_IDLE:
                 continue
             unknown_enabled = " (its enabled state is not known)" if account.enabled is None else ""
             if account.last_used is not None:

@@ -20,6 +20,7 @@ def test_dormancy_boundaries_and_unknowns():
         acct("no-dates"),
         acct("young-never-used", created="2026-10-01"),
         acct("glass", kind="break-glass", last_used="2015-01-01"),
+        acct("root", source="aws", kind="root", last_used="2015-01-01"),
     ]}
     got = by_asset("identity_dormant_account", data)
     assert got == {"at-limit": P, "past-limit": F, "unknown-state": F, "no-dates": E,
@@ -186,3 +187,19 @@ def test_owner_required_only_for_non_personal_accounts():
 def test_disabled_privileged_unknown_is_error():
     data = {"accounts": [acct("d1", enabled=False), acct("d2", enabled=False, privileged=True)]}
     assert by_asset("identity_disabled_privileged", data) == {"d1": E, "d2": F}
+
+
+def test_backup_servers_domain_is_not_production_but_a_cloud_account_is():
+    tds = [{"id": "corp", "name": "corp", "kind": "ad-domain", "provider": "ad"},
+           {"id": "vault", "name": "vault", "kind": "backup-console"},
+           {"id": "111122223333", "name": "prod", "kind": "aws-account", "provider": "aws"}]
+    systems = [{"id": "app", "name": "app", "kind": "server", "identity_domain": "corp"},
+               {"id": "veeam", "name": "veeam", "kind": "backup-server",
+                "identity_domain": "vault"},
+               {"id": "db", "name": "db", "kind": "database", "hosting": "aws",
+                "account": "111122223333"}]
+    data = {"trust_domains": tds, "systems": systems, "accounts": [
+        acct("vault-admin", source="onprem", trust_domain="vault", backup_admin=True),
+        acct("aws-backup", source="aws", trust_domain="111122223333", backup_admin=True)]}
+    assert by_asset("identity_backup_admin_separate_domain", data) == {
+        "vault-admin": P, "aws-backup": F}
