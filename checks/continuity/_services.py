@@ -26,12 +26,8 @@ def age_text(age: timedelta) -> str:
     return format_duration(timedelta(days=max(0, age.days))) if age.days >= 1 else "less than 1d"
 
 
-def service_tier(ctx: CheckContext, service: Service) -> int | None:
-    """A service's tier, or the policy's default tier, or None."""
-    return service.tier if service.tier is not None else ctx.policy.default_tier
-
-
 def service_policy(ctx: CheckContext, service: Service) -> TierPolicy | None:
+    """The tier policy a service is held to (its tier, else the policy's default tier)."""
     return ctx.policy.tier(service.tier)
 
 
