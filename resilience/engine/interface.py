@@ -146,8 +146,6 @@ _HOSTING_OF_PROVIDER = {
 
 def asset_type_of(asset: Any) -> str:
     """The asset type word used in findings (system, service, backup, account, ...)."""
-    from resilience.model import BackupCopy
-
     if isinstance(asset, BackupCopy):  # also the on-prem file's nested BackupEntry subclass
         return "backup"
     name = type(asset).__name__
