@@ -98,6 +98,9 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         raise InputError(f"YAML syntax error: {exc}", path=path) from None
     except RecursionError:
         raise InputError("YAML is nested too deeply", path=path) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML's constructors raise these for values such as the date 2024-13-45
+        raise InputError(f"YAML value error: {exc}", path=path) from None
     return YamlDocument(path, data, root)
 
 
