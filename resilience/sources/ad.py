@@ -38,9 +38,12 @@ What is read, and how:
   leaves set after removal: such orphans keep hardened ACLs and deserve review anyway).
   Unknown (``None``) when neither memberships nor ``adminCount`` were exported.
 - **kind**, first rule that matches: an optional ``Kind`` column (human, service,
-  break-glass, supplier); *break-glass* when the SamAccountName or Description says
+  break-glass, supplier, root); *root* for the built-in domain Administrator (named
+  ``Administrator``, or still carrying its default description "Built-in account for
+  administering ..." after a rename); *break-glass* when the SamAccountName or Description says
   "break-glass", "breakglass", "break glass" or "emergency access"; *service* when the
-  SamAccountName starts with ``svc``, ``srv_``/``srv-``/``srv.`` or ``sa_``/``sa-``, ends in
+  SamAccountName starts with ``svc``, ``srv_``/``srv-``/``srv.``, ``sa_``/``sa-`` or
+  Entra Connect's ``MSOL_``/``AAD_``, ends in
   ``_svc``/``-svc`` or ``$``, the account has service principal names, it sits in an OU named
   "Service Accounts", or the Description says "service account"; *supplier* when the
   SamAccountName starts with ``ext``, ``supplier``, ``vendor`` or ``3p`` followed by ``_``,
@@ -120,7 +123,8 @@ _SLASH_DATE = re.compile(
     r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp][Mm])?)?$"
 )
 _BREAK_GLASS = re.compile(r"break[-_ ]?glass|emergency[-_ ]access", re.IGNORECASE)
-_SERVICE_NAME = re.compile(r"^(svc|srv[-_.]|sa[-_])|[-_.]svc$|\$$", re.IGNORECASE)
+_SERVICE_NAME = re.compile(r"^(svc|srv[-_.]|sa[-_]|msol_|aad_)|[-_.]svc$|\$$", re.IGNORECASE)
+_BUILT_IN_ADMIN = re.compile(r"^built-in account for administering", re.IGNORECASE)
 _SERVICE_OU = re.compile(r"OU=\s*service\s*accounts?\b", re.IGNORECASE)
 _SERVICE_TEXT = re.compile(r"\bservice\s+account\b", re.IGNORECASE)
 _SUPPLIER_NAME = re.compile(r"^(ext|supplier|vendor|3p)[-_.]", re.IGNORECASE)
@@ -131,7 +135,8 @@ _REMOTE_GROUP = re.compile(r"vpn|remote\s*desktop|citrix|\brds\b|remote[-_ ]?acc
 _BACKUP_GROUP = re.compile(r"backup\s*operators|backup[-_ ]?admin|veeam", re.IGNORECASE)
 _KINDS = {"human": AccountKind.HUMAN, "service": AccountKind.SERVICE,
           "break-glass": AccountKind.BREAK_GLASS, "breakglass": AccountKind.BREAK_GLASS,
-          "break glass": AccountKind.BREAK_GLASS, "supplier": AccountKind.SUPPLIER}
+          "break glass": AccountKind.BREAK_GLASS, "supplier": AccountKind.SUPPLIER,
+          "root": AccountKind.ROOT}
 _ID_RE = re.compile(ID_PATTERN)
 
 
@@ -456,9 +461,11 @@ def _kind(row: _Row, sam: str, spn: bool, path: str) -> AccountKind:
     if explicit:
         if explicit not in _KINDS:
             raise InputError(f"column Kind: '{row.get('kind')}' is not one of human, service, "
-                             "break-glass, supplier", path=path, line=row.line)
+                             "break-glass, supplier, root", path=path, line=row.line)
         return _KINDS[explicit]
     description, dn = row.get("description"), row.get("distinguishedname")
+    if sam.lower() == "administrator" or _BUILT_IN_ADMIN.match(description):
+        return AccountKind.ROOT
     if _BREAK_GLASS.search(sam) or _BREAK_GLASS.search(description):
         return AccountKind.BREAK_GLASS
     if (_SERVICE_NAME.search(sam) or spn or _SERVICE_OU.search(dn)
