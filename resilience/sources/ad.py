@@ -146,9 +146,14 @@ class _Row:
 
     line: int
     values: dict[str, str]
+    headers: dict[str, str] = field(default_factory=dict)
 
     def get(self, column: str) -> str:
         return self.values.get(column, "").strip()
+
+    def header(self, column: str) -> str:
+        """The column's name as the file spells it, for messages."""
+        return self.headers.get(column, column)
 
 
 @dataclass
@@ -217,6 +222,8 @@ def read_table(text: str, path: str, *, keep: frozenset[str] | None) -> _Table:
                              line=offset + 1)
         seen.add(name)
     table = _Table(path=path, columns={n for n in names if n}, header_line=offset + 1)
+    spelled = {n: h.strip().lstrip("\ufeff").strip('"').strip() for n, h in zip(names, header,
+                                                                                 strict=True)}
     previous_end = reader.line_num
     while True:
         try:
@@ -235,7 +242,7 @@ def read_table(text: str, path: str, *, keep: frozenset[str] | None) -> _Table:
                              f"{len(names)} columns", path=path, line=start)
         values = {name: cell for name, cell in zip(names, record, strict=True)
                   if name and (keep is None or name in keep)}
-        table.rows.append(_Row(start, values))
+        table.rows.append(_Row(start, values, spelled))
     return table
 
 
@@ -251,7 +258,7 @@ def _parse_bool(row: _Row, column: str, path: str) -> bool | None:
         return True
     if text in _FALSE:
         return False
-    raise InputError(f"column {column}: '{row.get(column)}' is not true or false",
+    raise InputError(f"column {row.header(column)}: '{row.get(column)}' is not true or false",
                      path=path, line=row.line)
 
 
@@ -262,13 +269,15 @@ def _parse_int(row: _Row, column: str, path: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise InputError(f"column {column}: '{text}' is not a whole number",
+        raise InputError(f"column {row.header(column)}: '{text}' is not a whole number",
                          path=path, line=row.line) from None
 
 
 def _filetime(value: int) -> datetime | None:
-    if value <= 0 or value >= _FILETIME_NEVER:
-        return None
+    if value in (0, _FILETIME_NEVER):
+        return None  # "never"
+    if value < 0 or value > _FILETIME_NEVER:
+        raise ValueError("not a FILETIME")
     return _FILETIME_EPOCH + timedelta(microseconds=value // 10)
 
 
@@ -325,7 +334,8 @@ class _DateReader:
             raise
         except (ValueError, OverflowError):
             raise InputError(
-                f"column {column}: '{text}' is not a date this tool can read (expected e.g. "
+                f"column {row.header(column)}: '{text}' is not a date this tool can read "
+                "(expected e.g. "
                 "2020-10-14 09:12:33, 14/10/2020 09:12, 10/14/2020 9:12:33 AM or a FILETIME "
                 "number)", path=self.path, line=row.line) from None
 
@@ -336,7 +346,8 @@ class _DateReader:
         elif self.day_first is None:
             if a <= 12 and b <= 12 and a != b:
                 raise InputError(
-                    f"column {column}: '{row.get(column)}' could be day-first or month-first "
+                    f"column {row.header(column)}: '{row.get(column)}' could be day-first or "
+                    "month-first "
                     "and no date in the file settles it; set date_order: dmy (or mdy) on this "
                     "export in resilience.yaml, or export ISO dates", path=self.path,
                     line=row.line)
@@ -460,7 +471,8 @@ def _kind(row: _Row, sam: str, spn: bool, path: str) -> AccountKind:
     explicit = row.get("kind").lower()
     if explicit:
         if explicit not in _KINDS:
-            raise InputError(f"column Kind: '{row.get('kind')}' is not one of human, service, "
+            raise InputError(f"column {row.header('kind')}: '{row.get('kind')}' is not one of "
+                             "human, service, "
                              "break-glass, supplier, root", path=path, line=row.line)
         return _KINDS[explicit]
     description, dn = row.get("description"), row.get("distinguishedname")
