@@ -382,3 +382,18 @@ def test_cli_bad_ad_export(tmp_path):
     assert_clean_error(run_cli("check", cwd=tmp_path), "users.csv:3", "someday")
     (tmp_path / "users.csv").write_text("Name,Mail\nJohn,j@example.org\n")
     assert_clean_error(run_cli("check", cwd=tmp_path), "users.csv:1", "SamAccountName")
+
+
+def test_config_paths_for_group_members_are_relative_to_the_config(tmp_path):
+    from resilience.pipeline import EstateRequest, load_estate
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "users.csv").write_text("SamAccountName,Enabled,LastLogonDate\nops,True,\n")
+    (exports / "priv.csv").write_text("Group,SamAccountName\nDomain Admins,ops\n")
+    (tmp_path / "resilience.yaml").write_text(
+        "sources:\n  ad:\n    - file: exports/users.csv\n      domain: corp.local\n"
+        "      group_members: exports/priv.csv\n")
+    estate = load_estate(EstateRequest(config=tmp_path / "resilience.yaml")).estate
+    (acct,) = estate.accounts
+    assert acct.id == "corp.local/ops" and acct.privileged is True
