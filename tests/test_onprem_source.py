@@ -209,3 +209,46 @@ def test_cli_bad_estate(tmp_path: Path, text, needles):
     (tmp_path / "resilience.yaml").write_text("sources:\n  onprem: [estate.yaml]\n")
     (tmp_path / "estate.yaml").write_text(text)
     assert_clean_error(run_cli("check", cwd=tmp_path), *needles)
+
+
+def test_demo_estate_has_the_material_the_checks_and_scenarios_need():
+    """The bundled council keeps the weaknesses it is meant to show (see lessons.md)."""
+    from contextlib import ExitStack
+    from datetime import UTC, datetime
+
+    from resilience.demo import demo_config_path
+    from resilience.model import AccountKind, CopyKind
+
+    with ExitStack() as stack:
+        estate = load_estate(EstateRequest(config=demo_config_path(stack))).estate
+    now = datetime(2026, 11, 28, tzinfo=UTC)
+    assert len(estate.services) >= 10 and 35 <= len(estate.systems) <= 60
+    assert len(estate.backups) >= 40 and len(estate.accounts) >= 60
+    ad = "lbnorthbridge.local"
+    assert estate.trust_domain_by_id[ad].password_policy is not None  # estate + AD combined
+    # A Hackney-style dormant, enabled, privileged account whose password never expires.
+    assert any(a.enabled and a.privileged and a.password_never_expires and a.last_used
+               and (now - a.last_used).days > 3 * 365 for a in estate.accounts)
+    assert sum(a.kind == AccountKind.BREAK_GLASS for a in estate.accounts) >= 2
+    assert any(a.kind == AccountKind.SUPPLIER and a.remote_access for a in estate.accounts)
+    # Backups of varying quality.
+    backups = estate.backups
+    assert any(b.trust_domain == ad for b in backups)
+    assert any((b.immutable or b.offline) and b.trust_domain not in (None, ad) for b in backups)
+    assert any(b.last_restore_test is None for b in backups)
+    assert any(b.restore_test_duration is not None for b in backups)
+    assert any(b.restore_test_passed is False for b in backups)
+    assert any(b.kind == CopyKind.REPLICA for b in backups)
+    no_offsite = [sid for sid, copies in estate.backups_by_system.items()
+                  if not any(c.offsite for c in copies)]
+    assert no_offsite
+    # Legacy, two sites, fallbacks, plans.
+    assert any(s.end_of_support and s.end_of_support < now and s.rebuild_documented is False
+               for s in estate.systems)
+    assert {"civic-centre", "marsh-lane"} <= {s.site for s in estate.systems}
+    assert any(s.manual_fallback for s in estate.services)
+    assert any(s.manual_fallback is None for s in estate.services if s.tier and s.tier <= 2)
+    assert any(p.offline_copy is False for p in estate.plans)
+    assert {s.hosting for s in estate.systems} >= {Hosting.ONPREM, Hosting.SAAS}
+    assert any(s.kind.value == "directory" and s.hosting == Hosting.ONPREM
+               for s in estate.systems)

@@ -197,7 +197,8 @@ def _choose_delimiter(header: str) -> str:
 def read_table(text: str, path: str, *, keep: frozenset[str] | None) -> _Table:
     """Parse CSV text into rows of the ``keep`` columns, with the line each row starts on."""
     if "\x00" in text:
-        raise InputError("contains NUL bytes; this is not a CSV text file", path=path)
+        raise InputError("contains NUL bytes: not a CSV text file (UTF-16 without a byte-order "
+                         "mark?); save the export with Export-Csv -Encoding UTF8", path=path)
     lines = text.splitlines(keepends=True)
     offset = 0
     # PowerShell's Export-Csv (5.1 without -NoTypeInformation) writes '#TYPE ...' first.
