@@ -74,6 +74,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -199,7 +200,8 @@ def read_table(text: str, path: str, *, keep: frozenset[str] | None) -> _Table:
     if "\x00" in text:
         raise InputError("contains NUL bytes: not a CSV text file (UTF-16 without a byte-order "
                          "mark?); save the export with Export-Csv -Encoding UTF8", path=path)
-    lines = text.splitlines(keepends=True)
+    # Split only where csv sees line breaks too (str.splitlines also breaks on \x0c, \x85, ...).
+    lines = io.StringIO(text, newline="").readlines()
     offset = 0
     # PowerShell's Export-Csv (5.1 without -NoTypeInformation) writes '#TYPE ...' first.
     while offset < len(lines) and (not lines[offset].strip()
@@ -371,6 +373,8 @@ class _DateReader:
 
 def _split_escaped(text: str, separators: str) -> list[str]:
     """Split on unescaped separator characters (DNs escape commas as ``\\,``)."""
+    if "\\" not in text:
+        return re.split(f"[{re.escape(separators)}]", text)
     parts, current, escaped = [], [], False
     for ch in text:
         if escaped:
@@ -389,6 +393,8 @@ def _split_escaped(text: str, separators: str) -> list[str]:
 
 
 def _unescape_dn_value(value: str) -> str:
+    if "\\" not in value:
+        return value.strip()
     return re.sub(r"\\(.)", r"\1", value).strip()
 
 
@@ -461,6 +467,16 @@ def _shown_columns(table: _Table) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Accounts
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_remote_group(name: str) -> bool:
+    return bool(_REMOTE_GROUP.search(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_backup_group(name: str) -> bool:
+    return bool(_BACKUP_GROUP.search(name))
 
 
 def account_id(domain: str, sam: str) -> str:
@@ -552,11 +568,11 @@ def _account(row: _Row, path: str, export: AdExport, dates: _DateReader,
         groups = parse_member_of(member_of)
     else:
         groups = None
-    extra = (group_members or {}).get(sam.lower(), [])
     all_groups = list(groups or [])
-    for g in extra:
-        if g.lower() not in {x.lower() for x in all_groups}:
-            all_groups.append(g)
+    extra = (group_members or {}).get(sam.lower(), [])
+    if extra:
+        known = {g.lower() for g in all_groups}
+        all_groups += [g for g in extra if g.lower() not in known]
 
     admin_count = _parse_int(row, "admincount", path)
     in_privileged_group = any(g.lower() in privileged_names for g in all_groups)
@@ -581,8 +597,8 @@ def _account(row: _Row, path: str, export: AdExport, dates: _DateReader,
             privileged=privileged,
             mfa=_parse_bool(row, "mfa", path),
             enabled=enabled,
-            remote_access=True if any(_REMOTE_GROUP.search(g) for g in all_groups) else None,
-            backup_admin=True if any(_BACKUP_GROUP.search(g) for g in all_groups) else None,
+            remote_access=True if any(_is_remote_group(g) for g in all_groups) else None,
+            backup_admin=True if any(_is_backup_group(g) for g in all_groups) else None,
             last_used=max(last_uses) if last_uses else None,
             created=created,
             password_last_set=password_set,
