@@ -92,3 +92,33 @@ def test_cli_init_then_check(tmp_path):
     check = run_cli("check", "--config", str(target / "resilience.yaml"))
     assert check.returncode in (0, 1), check.stderr
     assert "Traceback" not in check.stderr
+
+
+def _json_ready(value):
+    """YAML dates as the ISO strings an editor's schema validator sees."""
+    from datetime import date
+
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@pytest.mark.parametrize("package_path", [("starter", "estate.yaml"), ("demo", "estate.yaml"),
+                                          ("starter", "resilience.yaml"),
+                                          ("demo", "resilience.yaml")])
+def test_shipped_examples_match_the_published_json_schema(package_path):
+    """What `resilience schema` gives editors agrees with the files we ship."""
+    from importlib import resources
+
+    import jsonschema
+    import yaml
+
+    from resilience.schemas import schema_for
+
+    text = resources.files("resilience.data").joinpath(*package_path).read_text("utf-8")
+    kind = "estate" if package_path[1] == "estate.yaml" else "config"
+    jsonschema.validate(_json_ready(yaml.safe_load(text)), schema_for(kind))
