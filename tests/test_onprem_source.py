@@ -122,6 +122,10 @@ def test_empty_section_is_spoken_for():
     ("plans:\n  - {id: p, name: P, kind: bc, covers: [nothing]}\n", 2, "nothing"),
     ("suppliers:\n  - {id: x, name: X, provides: [nowt]}\n", 2, "nowt"),
     ("systems:\n  - {id: a, name: A, supplier: nobody}\n", 2, "nobody"),
+    ("trust_domains:\n  - {id: corp, name: C, kind: ad-domain}\nsystems:\n  - id: a\n"
+     "    name: A\n    backups:\n      - {id: b, trust_domain: crop}\n", 7, "'crop'"),
+    ("trust_domains:\n  - {id: corp, name: C, kind: ad-domain}\naccounts:\n"
+     "  - {id: u, name: U, source: onprem, trust_domain: corpp}\n", 4, "'corpp'"),
 ])
 def test_bad_estate_gives_file_and_line(text, line, needle):
     err = error_of(text)
