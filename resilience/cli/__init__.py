@@ -38,7 +38,7 @@ def _root(
 
 def _register() -> None:
     # Command modules import the library lazily inside each command, so --help stays fast.
-    from resilience.cli import check, checks, demo, init, inventory, schema  # noqa: F401
+    from resilience.cli import check, checks, demo, init, inventory, lessons, schema  # noqa: F401
 
 
 def _terminate_like_interrupt() -> None:
