@@ -124,8 +124,6 @@ def test_empty_section_is_spoken_for():
     ("systems:\n  - {id: a, name: A, supplier: nobody}\n", 2, "nobody"),
     ("trust_domains:\n  - {id: corp, name: C, kind: ad-domain}\nsystems:\n  - id: a\n"
      "    name: A\n    backups:\n      - {id: b, trust_domain: crop}\n", 7, "'crop'"),
-    ("trust_domains:\n  - {id: corp, name: C, kind: ad-domain}\naccounts:\n"
-     "  - {id: u, name: U, source: onprem, trust_domain: corpp}\n", 4, "'corpp'"),
 ])
 def test_bad_estate_gives_file_and_line(text, line, needle):
     err = error_of(text)

@@ -46,12 +46,6 @@ def check_references(estate: Estate) -> None:
                 and b.trust_domain not in domains):
             _fail(b, f"backup '{b.id}' names trust domain '{b.trust_domain}', which is not "
                      "declared under trust_domains")
-    for account in estate.accounts:
-        if not account.declared_at:
-            continue
-        if account.trust_domain and domains and account.trust_domain not in domains:
-            _fail(account, f"account '{account.id}' names trust domain '{account.trust_domain}', "
-                           "which is not declared under trust_domains")
     for plan in estate.plans:
         for sid in plan.covers:
             if sid not in services:
