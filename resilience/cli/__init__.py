@@ -44,6 +44,7 @@ def _register() -> None:
         demo,
         init,
         inventory,
+        lessons,
         playbook,
         schema,
         simulate,
