@@ -4,6 +4,7 @@ in which order and how long it takes."""
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -57,17 +58,27 @@ REBUILDABLE_KINDS = frozenset({SystemKind.NETWORK, SystemKind.SERVER, SystemKind
                                SystemKind.TELEPHONY, SystemKind.DIRECTORY})
 
 
-def rebuildable(system: System, copies: list[CopyOutcome]) -> bool:
+# Kinds whose worth is their data: rebuilding one gives back an empty shell.
+DATA_KINDS = frozenset({SystemKind.DATABASE, SystemKind.FILE_SHARE, SystemKind.STORAGE,
+                        SystemKind.BUCKET, SystemKind.SAAS})
+
+
+def rebuildable(system: System, copies: Sequence[object]) -> bool:
     """Whether a system with no surviving copy can still be brought back by rebuilding it.
 
-    Data-bearing systems (databases, file shares, applications, buckets, ...) only when they
-    never had a data copy and a tested rebuild is documented; an on-prem storage array counts
-    as infrastructure (its data belongs to the systems on it, which have their own copies)."""
+    Infrastructure always can (slowly, if the rebuild is not documented); an on-prem storage
+    array counts as infrastructure (its data belongs to the systems on it, which have their
+    own copies). An application can when a tested rebuild is documented (its data lives in
+    the databases and shares it needs, which the simulation follows as dependencies). A
+    data store only when it never had a copy and its rebuild is documented (it holds nothing
+    that needs one)."""
     if system.kind in REBUILDABLE_KINDS:
         return True
     if system.kind is SystemKind.STORAGE and system.hosting is Hosting.ONPREM:
         return True
-    return not copies and system.rebuild_documented is True
+    if system.rebuild_documented is not True:
+        return False
+    return system.kind not in DATA_KINDS or not copies
 
 
 def _first_recovery(system: System, state: SystemState, copies: list[CopyOutcome]

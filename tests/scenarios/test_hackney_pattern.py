@@ -16,7 +16,7 @@ from resilience.model import Estate, Hosting
 from resilience.policy import default_policy
 from resilience.scenarios.api import playbook_files
 from resilience.scenarios.loading import builtin_scenarios
-from resilience.scenarios.simulate import REBUILDABLE_KINDS
+from resilience.scenarios.simulate import rebuildable
 from resilience.sources.onprem import parse_estate_document
 from resilience.yamlfile import load_yaml
 from tests.scenarios.util import AS_OF, fixture_estate, run
@@ -65,7 +65,8 @@ def test_hackney_pattern(name):
         if onprem:
             assert outcome.status != "running", svc.id
             seen_onprem += 1
-        if any(_deletable_only(estate, s.id, directory) and s.kind not in REBUILDABLE_KINDS
+        if any(_deletable_only(estate, s.id, directory)
+               and not rebuildable(s, estate.backups_by_system.get(s.id, []))
                for s in onprem):
             assert outcome.status == "down-unrecoverable", svc.id
             seen_lost += 1

@@ -155,6 +155,8 @@ REBUILD_CASES = [
     ("database", "onprem", [{"id": "c", "trust_domain": "corp"}], True, "no-viable-path"),
     ("database", "onprem", [], True, "rebuild"),
     ("application", "onprem", [], None, "no-viable-path"),
+    ("application", "onprem", [{"id": "c", "trust_domain": "corp"}], True, "rebuild"),
+    ("application", "onprem", [{"id": "c", "trust_domain": "corp"}], None, "no-viable-path"),
 ]
 
 
