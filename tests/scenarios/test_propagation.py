@@ -187,3 +187,15 @@ def test_user_rules_can_hit_services_directly():
     sim = run(estate, scenario)
     assert statuses(sim) == {"pay": "down-waiting", "other": "running"}
     assert sim.service("pay").reasons == ["the processor is down"]
+
+
+def test_identity_compromise_assumes_unrecorded_on_prem_systems_trust_it():
+    estate = estate_from({"systems": [
+        {"id": "known", "name": "Known", "identity_domain": "corp"},
+        {"id": "mystery", "name": "Mystery server"},
+        {"id": "saas", "name": "SaaS", "hosting": "saas", "kind": "saas"},
+    ]})
+    sim = run(estate, "identity-compromise", {"domain": "corp"})
+    assert sim.system("known").state is SystemState.DESTROYED
+    assert sim.system("mystery").state is SystemState.DESTROYED and sim.system("mystery").assumed
+    assert sim.system("saas").state is SystemState.RUNNING
