@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
-from resilience.durations import format_duration
 from resilience.engine.interface import Check, CheckContext, Finding, make_finding
 from resilience.model import Account, Provider, Status
 
@@ -92,7 +91,9 @@ class UnknownScope:
                if all(a.source == Provider.AD for a in accounts) else "")
         counted = [f"{k} {n}" for n, k in Counter(n for n in notes if n).most_common()]
         detail = ""
-        if counted:
+        if len(counted) == 1 and all(notes):
+            detail = f"; all {notes[0]}"
+        elif counted:
             detail = "; " + (f"{', '.join(counted[:-1])} and {counted[-1]}"
                              if len(counted) > 1 else counted[0])
         named = [f"'{_short_name(a, domain_id)}'" for a in accounts[:_EXAMPLES]]
@@ -143,5 +144,10 @@ def evaluate_mfa(check: Check, ctx: CheckContext, scope: str, what: str,
 
 
 def age_text(age: timedelta) -> str:
-    """A person-friendly age such as '412d'."""
-    return format_duration(timedelta(days=max(0, age.days))) if age.days >= 1 else "less than 1d"
+    """A person-friendly age: '1 day', '412 days', '7 years' (whole years from two years on)."""
+    days = age.days
+    if days < 1:
+        return "less than a day"
+    if days < 2 * 365:
+        return "1 day" if days == 1 else f"{days} days"
+    return f"{int(days // 365.25)} years"
