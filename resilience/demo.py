@@ -103,6 +103,12 @@ def demo_summary(result: DemoResult) -> Group:
                           f"{f.message}"))
         if len(seen) == 6:
             break
+    troubled = {sid for f in report.findings if f.status in (Status.FAIL, Status.ERROR)
+                for sid in f.services}
+    fine = [s.name for s in estate.services if s.id not in troubled]
+    if fine:
+        parts.append(Text("Holding up (no check failed or went unjudged): ", style="bold"))
+        parts.extend(Text(f"  {name}") for name in fine)
     if result.simulation_summary:
         parts.append(Text("If ransomware hit tomorrow:", style="bold"))
         parts.extend(Text(f"  {line}") for line in result.simulation_summary)

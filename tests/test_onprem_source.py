@@ -291,3 +291,16 @@ def test_demo_gives_a_clear_signal():
     cloud = {"email", "website", "telephony"}
     assert cloud <= set(loaded.estate.service_by_id)
     assert not [f for f in report.findings if f.status != Status.PASS and cloud & set(f.services)]
+
+
+def test_demo_summary_names_the_services_that_hold_up(tmp_path):
+    from rich.console import Console
+
+    from resilience.demo import demo_summary, run_demo
+
+    console = Console(record=True, width=200)
+    console.print(demo_summary(run_demo(tmp_path)))
+    text = console.export_text()
+    held = text.split("Holding up")[1].split("Files written")[0]
+    assert "Email and calendars" in held and "Contact centre and telephony" in held
+    assert "Revenues and benefits" not in held and "Housing register" not in held
