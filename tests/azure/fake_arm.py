@@ -54,6 +54,7 @@ class Fault:
     times: int = 1
     headers: dict[str, str] = field(default_factory=dict)
     code: str = "InjectedFault"
+    message: str = "injected fault"
 
 
 def _vault_key(sub: str, rg: str, name: str, provider: str, kind: str) -> str:
@@ -174,7 +175,7 @@ class FakeArm:
         query = parse_qs(url.query, keep_blank_values=True)
         raw = h.rfile.read(int(h.headers.get("Content-Length") or 0))
         path = url.path.rstrip("/") or "/"
-        record = {"method": method, "path": path, "query": url.query,
+        record = {"t": time.monotonic(), "method": method, "path": path, "query": url.query,
                   "authorization": h.headers.get("Authorization"), "target": "arm",
                   "status": 200}
         with self._lock:
@@ -191,7 +192,7 @@ class FakeArm:
             for fault in self.faults:
                 if fault.times > 0 and fault.method == method and re.search(fault.path, path, re.I):
                     fault.times -= 1
-                    return fault.status, self._error(fault.code, "injected fault"), fault.headers
+                    return fault.status, self._error(fault.code, fault.message), fault.headers
         if "api-version" not in query:
             return 400, self._error("MissingApiVersionParameter", "api-version is required"), {}
         if not (record["authorization"] or "").startswith("Bearer "):

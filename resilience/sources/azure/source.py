@@ -169,7 +169,7 @@ class _Collection:
         def listing(sub: Subscription) -> tuple[list[RecoveryVault], list[BackupVault]]:
             rsv: list[RecoveryVault] = []
             bv: list[BackupVault] = []
-            forbidden = 0
+            denied: list[BaseException] = []
             for area, module, kind, out in (
                 ("recoveryservices", recovery_vaults, "recovery_services", rsv),
                 ("dataprotection", backup_vaults, "data_protection", bv),
@@ -180,13 +180,14 @@ class _Collection:
                     self.progress.note(f"azure: {exc.provider} is not registered in {sub.id}: "
                                        "it has no such vaults")
                 except AzureError as exc:
-                    forbidden += describe_error(exc)[2] == 403
+                    if describe_error(exc)[2] == 403:
+                        denied.append(exc)
                     self.gap(sub.id, area, [DataKind.BACKUPS], exc)
-            if forbidden == 2:
+            if len(denied) == 2:
                 # No subscription-wide read at all: whatever Resource Graph returned for it
                 # came through narrower grants and may be partial.
-                self.gap(sub.id, "resources", [DataKind.SYSTEMS], PermissionError(
-                    "no subscription-wide read access; resources may be missing"))
+                self.gap(sub.id, "resources", [DataKind.SYSTEMS], denied[0],
+                         what="no subscription-wide read, so resources may be missing: ")
             return rsv, bv
 
         rsv_all: list[RecoveryVault] = []
@@ -278,8 +279,12 @@ class AzureSource(Source):
         run = _Collection(factory, self.settings, self.tags, progress)
         started = utcnow()
         subs = run.subscriptions()
-        inventory = run.inventory(subs)
-        rsv, bv = run.vaults(subs)
+        # The inventory (a chain of Resource Graph pages) and the vault reads are independent:
+        # run them side by side.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="azure-inventory") as bg:
+            pending = bg.submit(run.inventory, subs)
+            rsv, bv = run.vaults(subs)
+            inventory = pending.result()
         systems, copies, domains = assemble(subs, inventory, rsv, bv, self.tags)
         progress.note(f"azure: {len(subs)} subscription(s), {len(systems)} system(s), "
                       f"{len(copies)} backup copy(ies) via {inventory.via}, "
