@@ -32,13 +32,13 @@ def test_collects_systems_with_tags_zones_and_redundancy(collect):
     assert not any("networkInterfaces" in s.id for s in estate.systems)
     vm = systems[VM_APP1]
     assert (vm.kind, vm.tier, vm.owner, vm.zones) == (SystemKind.VM, 1, "revs-team", ["1"])
-    assert vm.services == ["Revenues-and-Benefits"]
+    assert vm.services == ["revenues-and-benefits"]
     assert vm.account == PROD and vm.region == "uksouth"
     assert vm.identity_domain == f"azure-tenant:{TENANT}"
     assert vm.depends_on == [DISK_APP1]
     assert vm.failover_site == "ukwest"          # Site Recovery replicates it to UK West
     # Untagged VM: tier and service come from its resource group's tags.
-    assert (systems[VM_APP2].tier, systems[VM_APP2].services) == (2, ["Housing-Repairs"])
+    assert (systems[VM_APP2].tier, systems[VM_APP2].services) == (2, ["housing-repairs"])
     assert systems[VM_APP2].tags == {"db-password": "[redacted]"}
     grs, zrs = systems[ST_PROD], systems[ST_ZRS]
     assert (grs.zone_redundant, grs.failover_site, grs.tier) == (False, "ukwest", 1)

@@ -98,3 +98,41 @@ def test_unregistered_provider_is_not_registered_by_us(fake, collect):
     assert all(r["method"] in ("GET", "POST") for r in fake.requests)
     assert not any(r["path"].endswith("/register") for r in fake.requests)
     assert estate.gaps == []        # an unregistered provider has no vaults to miss
+
+
+def test_no_credential_is_a_source_error_not_a_traceback(fake):
+    from azure.core.exceptions import ClientAuthenticationError
+
+    from resilience.errors import SourceError
+    from resilience.sources.interface import NullProgress
+    from tests.azure.conftest import make_source
+
+    class NoCredential:
+        def get_token(self, *scopes, **kwargs):
+            raise ClientAuthenticationError("DefaultAzureCredential failed to retrieve a token")
+
+    source = make_source(fake)
+    source._credential = NoCredential()
+    with pytest.raises(SourceError, match="could not sign in"):
+        source.collect(NullProgress())
+    assert fake.arm_requests() == []
+
+
+def test_writes_are_refused_before_they_leave(fake):
+    from azure.core.rest import HttpRequest
+
+    from resilience.config import AzureSettings
+    from resilience.sources.azure.cloud import ClientFactory, resolve_cloud
+    from resilience.sources.azure.http_policies import CollectorPolicy, ReadOnlyViolation
+    from tests.azure.fake_arm import FakeCredential
+
+    cloud = resolve_cloud(AzureSettings(cloud="custom", arm_endpoint=fake.base_url,
+                                        authority_host=fake.base_url))
+    factory = ClientFactory(FakeCredential(), cloud, CollectorPolicy(),
+                            {"connection_verify": fake.ca_path, "retry_total": 0})
+    client = factory.resources(PROD)
+    with pytest.raises(ReadOnlyViolation):
+        client.send_request(HttpRequest(
+            "PUT", f"/subscriptions/{PROD}/resourcegroups/rg-new?api-version=2025-04-01",
+            json={"location": "uksouth"}))
+    assert fake.requests == []

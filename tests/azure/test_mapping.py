@@ -58,7 +58,7 @@ def test_tiers_from_tags(value, tier):
 
 
 def test_service_ids_from_tags():
-    assert service_id("  Revenues and  Benefits ") == "Revenues-and-Benefits"
+    assert service_id("  Revenues and  Benefits ") == "revenues-and-benefits"
     assert service_id("   ") is None and service_id(None) is None
 
 

@@ -77,10 +77,11 @@ def parse_tier(value: str | None) -> int | None:
 
 
 def service_id(value: str | None) -> str | None:
-    """A service id from a tag value: whitespace becomes '-', nothing else changes."""
+    """A service id from a tag value: lower case, whitespace becomes '-' (so that the tag
+    'Revenues and Benefits' joins an on-prem service declared as revenues-and-benefits)."""
     if value is None or not str(value).strip():
         return None
-    return re.sub(r"\s+", "-", str(value).strip())[:512]
+    return re.sub(r"\s+", "-", str(value).strip().lower())[:512]
 
 
 @dataclass

@@ -70,6 +70,11 @@ class _Collection:
         scope = f"azure:{subscription}:{area}"
         with self._lock:
             if scope in self._gap_scopes:
+                # The same scope seen twice (e.g. from the inventory and the vault listing,
+                # which run side by side): it hides everything either of them would have read.
+                i = next(i for i, g in enumerate(self.gaps) if g.scope == scope)
+                union = [k for k in DataKind if k in self.gaps[i].kinds or k in kinds]
+                self.gaps[i] = self.gaps[i].model_copy(update={"kinds": union})
                 return
             self._gap_scopes.add(scope)
             self.gaps.append(CollectionGap(
