@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import resource
 import sys
 import tempfile
@@ -144,11 +145,27 @@ def main() -> int:
     import azure.mgmt.resource.subscriptions  # noqa: F401
     import azure.mgmt.resourcegraph  # noqa: F401
 
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    class Timeline(NullProgress):
+        """Records when each stage starts, to show where the time goes."""
+
+        def __init__(self):
+            self.marks: list[tuple[float, str]] = []
+
+        def task(self, description, total=None):
+            self.marks.append((time.perf_counter() - started, description))
+            return 0
+
+        def note(self, message):
+            self.marks.append((time.perf_counter() - started, message))
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    rss_before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
-    estate = source.collect(NullProgress())
+    timeline = Timeline()
+    estate = source.collect(timeline)
     wall = time.perf_counter() - started
-    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    rss_peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
     parent.send("report")
     total, counts = parent.recv()
     proc.join(10)
@@ -158,7 +175,9 @@ def main() -> int:
           f"path={'arm' if args.arm_only else 'resource-graph'}")
     print(f"collected: {len(estate.systems)} systems, {len(estate.backups)} backup copies, "
           f"{len(estate.gaps)} gaps")
-    print(f"wall time: {wall:.2f} s")
+    print(f"wall time: {wall:.2f} s (collector CPU {cpu:.2f} s; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print("stages: " + "; ".join(f"{t:.2f}s {d}" for t, d in timeline.marks))
     print(f"peak RSS: {rss_peak / 1024:.0f} MiB (before collection {rss_before / 1024:.0f} MiB)")
     print(f"requests: {total} " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
     if not args.arm_only:

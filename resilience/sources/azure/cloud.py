@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -89,10 +90,30 @@ class ClientFactory:
     cloud: CloudEndpoints
     policy: Any = None
     transport_options: dict[str, Any] = field(default_factory=dict)
+    pool_size: int = 10
+    _transport: Any = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def transport(self):
+        """One HTTP session for every client: ARM is one host, so connections (and their TLS
+        handshakes) are shared across subscriptions and services instead of one pool each."""
+        with self._lock:
+            if self._transport is None:
+                import requests
+                from azure.core.pipeline.transport import RequestsTransport
+
+                session = requests.Session()
+                adapter = requests.adapters.HTTPAdapter(pool_connections=4,
+                                                        pool_maxsize=self.pool_size)
+                session.mount("https://", adapter)
+                self._transport = RequestsTransport(session=session, session_owner=False,
+                                                    **self.transport_options)
+            return self._transport
 
     def _kwargs(self) -> dict[str, Any]:
         kw: dict[str, Any] = {"base_url": self.cloud.arm_endpoint,
-                              "credential_scopes": [self.cloud.scope]}
+                              "credential_scopes": [self.cloud.scope],
+                              "transport": self.transport()}
         if self.policy is not None:
             kw["custom_hook_policy"] = self.policy
         kw.update(self.transport_options)

@@ -280,7 +280,8 @@ class AzureSource(Source):
         cloud = resolve_cloud(self.settings)
         credential = self._credential or default_credential(cloud)
         self.policy = CollectorPolicy()
-        factory = ClientFactory(credential, cloud, self.policy, self._transport_options)
+        factory = ClientFactory(credential, cloud, self.policy, self._transport_options,
+                                pool_size=max(10, self.settings.concurrency + 2))
         run = _Collection(factory, self.settings, self.tags, progress)
         started = utcnow()
         subs = run.subscriptions()
@@ -289,7 +290,10 @@ class AzureSource(Source):
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="azure-inventory") as bg:
             pending = bg.submit(run.inventory, subs)
             rsv, bv = run.vaults(subs)
+            progress.note(f"azure: read {len(rsv)} Recovery Services and {len(bv)} Backup "
+                          "vault(s)")
             inventory = pending.result()
+        progress.note(f"azure: {len(inventory.resources)} resource(s) via {inventory.via}")
         systems, copies, domains = assemble(subs, inventory, rsv, bv, self.tags)
         progress.note(f"azure: {len(subs)} subscription(s), {len(systems)} system(s), "
                       f"{len(copies)} backup copy(ies) via {inventory.via}, "
