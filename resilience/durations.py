@@ -36,8 +36,8 @@ def format_duration(value: timedelta | None) -> str:
     seconds = int(value.total_seconds())
     if seconds == 0:
         return "0h"
-    for unit, size in (("w", 7 * 86400), ("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0 and (unit != "w" or seconds >= 14 * 86400):
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
             return f"{seconds // size}{unit}"
     if seconds >= 86400:
         return f"{seconds / 86400:.1f}d"
