@@ -37,7 +37,7 @@ def _run(fake, tmp_path, *args):
 
 def test_check_azure_json(fake, tmp_path):
     fake.forbidden = {DEV.lower()}
-    proc = _run(fake, tmp_path, "check", "--azure", "--format", "json")
+    proc = _run(fake, tmp_path, "check", "--azure", "--format", "json", "--include-passes")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     by_asset = {(f["check_id"], f["asset_id"]): f for f in report["findings"]}

@@ -70,6 +70,7 @@ def test_file_share_becomes_a_system_with_its_copy(collect):
     share = estate.system_by_id[share_id]
     assert share.kind == SystemKind.FILE_SHARE and share.tier == 1
     assert share.depends_on == [ST_PROD]
+    assert (share.zone_redundant, share.failover_site) == (False, "ukwest")  # its account's
     (copy,) = _copies_for(estate, share_id)
     assert (copy.frequency, copy.retention) == (timedelta(hours=4), timedelta(days=35))
 

@@ -136,3 +136,11 @@ def test_writes_are_refused_before_they_leave(fake):
             "PUT", f"/subscriptions/{PROD}/resourcegroups/rg-new?api-version=2025-04-01",
             json={"location": "uksouth"}))
     assert fake.requests == []
+
+
+def test_no_visible_subscription_is_a_gap(fake, collect):
+    fake.data.subscriptions = []
+    estate = collect()
+    (gap,) = estate.gaps
+    assert gap.scope == "azure:*:subscription" and gap.code == "NoSubscriptions"
+    assert estate.systems == [] and fake.count("ResourceGraph", "POST") == 0

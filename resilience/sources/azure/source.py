@@ -132,6 +132,15 @@ class _Collection:
                     reason="the subscription is not visible to this identity (not found or no "
                            "role assignment); give it Reader and Backup Reader",
                     code="SubscriptionNotFound", account=missing))
+        if not found:
+            # Far more likely a role assignment missing than an empty cloud: say so.
+            with self._lock:
+                self.gaps.append(CollectionGap(
+                    source=Provider.AZURE, scope="azure:*:subscription", service="subscription",
+                    kinds=[DataKind.SYSTEMS, DataKind.BACKUPS],
+                    reason="no subscription is visible to this identity; give it Reader and "
+                           "Backup Reader on the subscriptions to assess",
+                    code="NoSubscriptions"))
         return chosen
 
     def inventory(self, subs: list[Subscription]) -> Inventory:
