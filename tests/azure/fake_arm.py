@@ -176,6 +176,7 @@ class FakeArm:
         raw = h.rfile.read(int(h.headers.get("Content-Length") or 0))
         path = url.path.rstrip("/") or "/"
         record = {"t": time.monotonic(), "method": method, "path": path, "query": url.query,
+                  "body": raw.decode("utf-8", "replace") if method == "POST" else "",
                   "authorization": h.headers.get("Authorization"), "target": "arm",
                   "status": 200}
         with self._lock:

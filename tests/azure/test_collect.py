@@ -122,8 +122,10 @@ def test_resource_graph_pages_with_skip_token(fake, collect):
     fake.graph_page_size = 2
     estate = collect()
     graph = [r for r in fake.arm_requests() if r["method"] == "POST"]
-    # 10 resource rows -> 5 pages, and 4 resource groups -> 2 pages.
-    assert len(graph) == 7
+    # Two skip-token chains side by side (one per subscription here): PROD's 9 rows take 5
+    # pages, DEV's 1 row one page; the 4 resource groups take 2 pages.
+    assert len(graph) == 8
+    assert sum(1 for r in graph if "skipToken" in r.get("body", "")) == 5
     assert fake.count(r"/resources$") == 0         # no per-subscription ARM listing
     assert VM_APP1 in estate.system_by_id
 
@@ -131,7 +133,7 @@ def test_resource_graph_pages_with_skip_token(fake, collect):
 def test_arm_listing_is_the_fallback_when_resource_graph_is_forbidden(fake, collect):
     fake.graph_forbidden = True
     estate = collect()
-    assert fake.count(r"/resources$", "POST") == 1  # tried once; 403 is not retried
+    assert fake.count(r"/resources$", "POST") == 3  # each chain tried once; 403 not retried
     # PROD has 9 resources in pages of 3: three requests following nextLink.
     assert fake.count(rf"^/subscriptions/{PROD}/resources$") == 3
     systems = estate.system_by_id

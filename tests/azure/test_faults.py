@@ -65,7 +65,8 @@ def test_5xx_is_retried(fake, collect, status):
 def test_graph_5xx_is_retried(fake, collect):
     fake.faults.append(Fault("POST", r"ResourceGraph", 503, times=1))
     estate = collect()
-    assert fake.count("ResourceGraph", "POST") == 3 and VM_APP1 in estate.system_by_id
+    # Two resource chains and the resource-group query, one of them answered 503 then retried.
+    assert fake.count("ResourceGraph", "POST") == 4 and VM_APP1 in estate.system_by_id
     assert fake.count(rf"^/subscriptions/{PROD}/resources$") == 0
 
 
@@ -84,7 +85,7 @@ def test_graph_quota_headers_make_queries_wait(fake, collect):
     estate = collect()
     assert time.monotonic() - source_started >= 1.0
     statuses = [r["status"] for r in fake.arm_requests() if r["method"] == "POST"]
-    assert statuses.count(429) == 0 and len(statuses) == 7
+    assert statuses.count(429) == 0 and len(statuses) == 8
     assert VM_APP1 in estate.system_by_id
 
 

@@ -63,7 +63,9 @@ class CollectorPolicy(SansIOHTTPPolicy):
         self._sleep = sleep
         self._clock = clock
         self._lock = threading.Lock()
-        self._graph_blocked_until = 0.0
+        self._budget: int | None = None   # queries left in this quota window, as last told
+        self._reset_at = 0.0
+        self._in_flight = 0
         self.graph_waits = 0
 
     def on_request(self, request) -> None:
@@ -75,17 +77,42 @@ class CollectorPolicy(SansIOHTTPPolicy):
                 raise ProviderNotRegistered(registering.group(1))
             raise ReadOnlyViolation(f"refused to send {http.method} {path}: resilience only reads")
         if _GRAPH_QUERY.search(path):
+            self._take_graph_quota()
             with self._lock:
-                wait = self._graph_blocked_until - self._clock()
-                if wait > 0:
-                    self.graph_waits += 1
-            if wait > 0:
-                self._sleep(wait)
+                self._in_flight += 1
+            request.context["graph_in_flight"] = True
+
+    def _landed(self, request) -> None:
+        if request.context.get("graph_in_flight"):
+            request.context["graph_in_flight"] = False
+            with self._lock:
+                self._in_flight -= 1
+
+    def on_exception(self, request) -> None:
+        self._landed(request)
+
+    def _take_graph_quota(self) -> None:
+        """Spend one query of the quota; when none is left, wait for the window to reset.
+        Queries run side by side, so the budget is counted down locally as well as read back
+        from each answer."""
+        while True:
+            with self._lock:
+                now = self._clock()
+                if self._budget is None or now >= self._reset_at:
+                    self._budget = None
+                    return
+                if self._budget > 0:
+                    self._budget -= 1
+                    return
+                wait = self._reset_at - now
+                self.graph_waits += 1
+            self._sleep(wait)
 
     def on_response(self, request, response) -> None:
         http = request.http_request
         if not _GRAPH_QUERY.search(http.url.split("?", 1)[0]):
             return
+        self._landed(request)
         headers = response.http_response.headers
         remaining = headers.get("x-ms-user-quota-remaining")
         resets = headers.get("x-ms-user-quota-resets-after")
@@ -96,6 +123,13 @@ class CollectorPolicy(SansIOHTTPPolicy):
         except ValueError:
             return
         delay = _parse_resets_after(resets)
-        if left <= 0 and delay:
-            with self._lock:
-                self._graph_blocked_until = max(self._graph_blocked_until, self._clock() + delay)
+        if delay is None:
+            return
+        with self._lock:
+            now = self._clock()
+            # Queries still in flight were sent but not yet counted by the service.
+            left -= self._in_flight
+            if self._budget is None or now >= self._reset_at:
+                self._budget, self._reset_at = left, now + delay
+            else:  # answers can arrive out of order: the lowest count is the latest
+                self._budget = min(self._budget, left)
