@@ -157,3 +157,19 @@ def test_subscription_filter_and_invisible_subscription(fake, collect):
     (gap,) = estate.gaps
     assert gap.scope == f"azure:{missing}:subscription" and gap.account == missing
     assert set(gap.kinds) == {DataKind.SYSTEMS, DataKind.BACKUPS}
+
+
+def test_truncated_resource_graph_result_falls_back_to_arm(fake, collect):
+    original = fake._graph
+
+    def truncated(*args):
+        status, body, headers = original(*args)
+        body.pop("$skipToken", None)
+        body["resultTruncated"] = "true"
+        return status, body, headers
+
+    fake.graph_page_size = 2
+    fake._routes[-1] = (fake._routes[-1][0], fake._routes[-1][1], truncated)
+    estate = collect()
+    assert fake.count(rf"^/subscriptions/{PROD}/resources$") == 3   # listed through ARM
+    assert VM_APP1 in estate.system_by_id and estate.gaps == []

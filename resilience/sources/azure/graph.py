@@ -70,6 +70,11 @@ def query_all(client, query: str, subscriptions: list[str],
             yield from rows
             token = page.get("$skipToken")
             if not token:
+                if str(page.get("resultTruncated", "false")).lower() == "true":
+                    from azure.core.exceptions import AzureError
+
+                    # Cut short with no way to page on: not an inventory to trust.
+                    raise AzureError("Resource Graph truncated the result without a skip token")
                 break
 
 
