@@ -173,3 +173,15 @@ def test_truncated_resource_graph_result_falls_back_to_arm(fake, collect):
     estate = collect()
     assert fake.count(rf"^/subscriptions/{PROD}/resources$") == 3   # listed through ARM
     assert VM_APP1 in estate.system_by_id and estate.gaps == []
+
+
+def test_azure_estate_round_trips_through_a_snapshot(collect, tmp_path):
+    from resilience.snapshot import load_snapshot, save_snapshot
+    from resilience.sources.merge import merge
+
+    estate = merge([collect()])
+    path = tmp_path / "azure.json"
+    save_snapshot(estate, path)
+    again = load_snapshot(path)
+    assert again.model_dump(mode="json") == estate.model_dump(mode="json")
+    assert "fake-token" not in path.read_text()
