@@ -21,7 +21,15 @@ from tests.azure.estate_data import (
 
 
 def _copies_for(estate, system_id):
-    return estate.backups_by_system.get(system_id, [])
+    """The copies taken in the system's own region (paired-region twins left out)."""
+    return [c for c in estate.backups_by_system.get(system_id, [])
+            if not c.id.endswith("/pairedRegion")]
+
+
+def _twin(estate, system_id):
+    (twin,) = [c for c in estate.backups_by_system.get(system_id, [])
+               if c.id.endswith("/pairedRegion")]
+    return twin
 
 
 def test_collects_systems_with_tags_zones_and_redundancy(collect):
@@ -62,6 +70,11 @@ def test_recovery_services_vault_copy(collect):
     assert copy.account == PROD and copy.trust_domain == f"azure-tenant:{TENANT}"
     assert copy.last_success.isoformat() == "2026-11-27T02:30:00.123456+00:00"
     assert copy.last_status == "Completed" and "Passed" in copy.health
+    # Cross-region restore on a geo-redundant vault: a twin we can restore in UK West.
+    twin = _twin(estate, VM_APP1)
+    assert (twin.region, twin.site, twin.last_success) == ("ukwest", "ukwest", None)
+    assert (twin.frequency, twin.retention, twin.immutable) == (copy.frequency, copy.retention,
+                                                                True)
 
 
 def test_file_share_becomes_a_system_with_its_copy(collect):
@@ -87,6 +100,7 @@ def test_stopped_protection_and_old_vault_storage_config(collect):
 
 def test_backup_vault_copies(collect):
     estate = collect()
+    assert len(estate.backups_by_system[ST_ZRS]) == 1        # LRS vault: no twin
     (blob,) = _copies_for(estate, ST_ZRS)
     assert blob.kind == CopyKind.POINT_IN_TIME and blob.frequency == timedelta(0)
     assert blob.retention == timedelta(days=30)
@@ -105,6 +119,7 @@ def test_sql_database_automated_backups(collect):
     (copy,) = _copies_for(estate, SQL_DB)
     assert copy.kind == CopyKind.POINT_IN_TIME
     assert (copy.storage_redundancy, copy.offsite) == ("GRS", True)
+    assert _twin(estate, SQL_DB).region == "ukwest"          # geo-restore
 
 
 def test_only_reads_are_sent_and_every_request_is_authenticated(collect, fake):

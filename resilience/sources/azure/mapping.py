@@ -195,22 +195,37 @@ def database_copies(row: dict[str, Any], system: System, ctx: MapContext) -> lis
               "trust_domain": ctx.trust_domain(system.account or ""), "immutable": False,
               "offline": False, "logically_air_gapped": False, "encrypted": True,
               "deletion_approval": False}
+    copy: BackupCopy | None = None
     if rtype in ("microsoft.sql/servers/databases", "microsoft.sql/managedinstances"):
         redundancy = _REDUNDANCY.get(str(props.get("currentBackupStorageRedundancy") or "").lower())
-        return [BackupCopy(id=f"{system.id}/automatedBackups", tool="Azure SQL automated backups",
-                           frequency=SQL_LOG_BACKUP_INTERVAL, storage_redundancy=redundancy,
-                           offsite=None if redundancy is None else redundancy in _GEO, **common)]
-    if rtype.endswith("/flexibleservers"):
-        backup = props.get("backup") or {}
-        if not backup:
-            return []
+        copy = BackupCopy(id=f"{system.id}/automatedBackups", tool="Azure SQL automated backups",
+                          frequency=SQL_LOG_BACKUP_INTERVAL, storage_redundancy=redundancy,
+                          offsite=None if redundancy is None else redundancy in _GEO, **common)
+    elif rtype.endswith("/flexibleservers") and props.get("backup"):
+        backup = props["backup"]
         days = backup.get("backupRetentionDays")
         geo = str(backup.get("geoRedundantBackup") or "")
-        return [BackupCopy(id=f"{system.id}/automatedBackups",
-                           tool="Azure Database automated backups",
-                           retention=timedelta(days=days) if isinstance(days, int) else None,
-                           offsite=None if not geo else geo.lower() == "enabled", **common)]
-    return []
+        copy = BackupCopy(id=f"{system.id}/automatedBackups",
+                          tool="Azure Database automated backups",
+                          retention=timedelta(days=days) if isinstance(days, int) else None,
+                          offsite=None if not geo else geo.lower() == "enabled", **common)
+    if copy is None:
+        return []
+    twin = paired_copy(copy, "geo-restore") if copy.offsite else None
+    return [copy, twin] if twin else [copy]
+
+
+def paired_copy(copy: BackupCopy, how: str) -> BackupCopy | None:
+    """The geo-replicated twin of a copy, restorable in the paired region by the customer
+    (cross-region restore, geo-restore). Replication lags by hours and Azure does not report
+    by how much, so its last success stays unknown."""
+    region = paired_region(copy.region)
+    if region is None:
+        return None
+    return copy.model_copy(update={
+        "id": f"{copy.id}/pairedRegion", "region": region, "site": region,
+        "tool": f"{copy.tool} ({how} in {region})", "last_success": None,
+        "health": None, "last_status": None})
 
 
 def _lookup(systems: dict[str, System], rid: str | None) -> System | None:
@@ -352,7 +367,7 @@ def recovery_vault_copies(vault: RecoveryVault, systems: dict[str, System],
         if last is None and str(status or "").lower() in _DONE:
             last = parse_time(props.get("lastBackupTime"))
         health = props.get("healthStatus") or props.get("protectionStatus")
-        out.append(BackupCopy(
+        out.extend(_with_twin(terms, BackupCopy(
             id=item_id, system=system.id, tool=f"Azure Backup (Recovery Services vault {vname})",
             kind=CopyKind.BACKUP, frequency=frequency, retention=retention,
             offline=False, logically_air_gapped=False, encrypted=True,
@@ -361,8 +376,18 @@ def recovery_vault_copies(vault: RecoveryVault, systems: dict[str, System],
             health=" / ".join(str(x) for x in (health, state) if x) or None,
             last_status=status, last_success=last,
             **terms.as_fields(),
-        ))
+        )))
     return out
+
+
+def _with_twin(terms: VaultTerms, copy: BackupCopy) -> list[BackupCopy]:
+    """A copy, plus its paired-region twin when cross-region restore lets us restore it there
+    ourselves (geo-redundant storage alone is Microsoft's to fail over, not ours)."""
+    if terms.cross_region_restore and copy.offsite:
+        twin = paired_copy(copy, "cross-region restore")
+        if twin is not None:
+            return [copy, twin]
+    return [copy]
 
 
 def backup_vault_terms(vault: BackupVault) -> VaultTerms:
@@ -389,6 +414,9 @@ def backup_vault_terms(vault: BackupVault) -> VaultTerms:
         security_level=vp.get("bcdrSecurityLevel") or vp.get("secureScore"),
         key_recoverable=None if cmk else True,
     )
+
+
+_NO_CRR = VaultTerms(None, None, None, None, None, None, None, False, None, None)
 
 
 def _operational_only(policy: dict[str, Any] | None) -> bool:
@@ -432,7 +460,7 @@ def backup_vault_copies(vault: BackupVault, systems: dict[str, System],
             fields.update(immutable=False, immutability=None, offsite=False,
                           storage_redundancy=None, cross_region_restore=False)
         status = (props.get("protectionStatus") or {}).get("status")
-        out.append(BackupCopy(
+        out.extend(_with_twin(terms if not operational else _NO_CRR, BackupCopy(
             id=str(inst["id"]), system=system.id, tool=f"Azure Backup (Backup vault {vname})",
             kind=CopyKind.POINT_IN_TIME if continuous else
             (CopyKind.SNAPSHOT if operational else CopyKind.BACKUP),
@@ -443,7 +471,7 @@ def backup_vault_copies(vault: BackupVault, systems: dict[str, System],
             or None,
             last_success=vault.last_success.get(str(source or "").lower()),
             **fields,
-        ))
+        )))
     return out
 
 
