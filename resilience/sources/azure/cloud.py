@@ -101,10 +101,14 @@ class ClientFactory:
             if self._transport is None:
                 import requests
                 from azure.core.pipeline.transport import RequestsTransport
+                from urllib3.util.retry import Retry
 
                 session = requests.Session()
-                adapter = requests.adapters.HTTPAdapter(pool_connections=4,
-                                                        pool_maxsize=self.pool_size)
+                # As azure-core sets up its own sessions: retries belong to its RetryPolicy
+                # (which honours Retry-After), not to urllib3; only the pool is larger.
+                adapter = requests.adapters.HTTPAdapter(
+                    pool_connections=4, pool_maxsize=self.pool_size,
+                    max_retries=Retry(total=False, redirect=False, raise_on_status=False))
                 session.mount("https://", adapter)
                 self._transport = RequestsTransport(session=session, session_owner=False,
                                                     **self.transport_options)
