@@ -119,6 +119,8 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--page-size", type=int, default=1000, help="ARM list page size")
     ap.add_argument("--arm-only", action="store_true", help="no Resource Graph (fallback path)")
+    ap.add_argument("--no-sql-retention", action="store_true",
+                    help="skip the per-database SQL retention reads")
     args = ap.parse_args()
 
     parent, child = mp.Pipe()
@@ -135,7 +137,8 @@ def main() -> int:
     from tests.azure.fake_arm import FakeCredential
 
     settings = AzureSettings(cloud="custom", arm_endpoint=base_url, authority_host=base_url,
-                             concurrency=args.concurrency, resource_graph=not args.arm_only)
+                             concurrency=args.concurrency, resource_graph=not args.arm_only,
+                             sql_retention=not args.no_sql_retention)
     source = AzureSource(settings, TagKeys(), credential=FakeCredential(),
                          transport_options={"connection_verify": ca_path})
     import azure.mgmt.dataprotection  # noqa: F401 - import cost is not collection cost

@@ -109,6 +109,7 @@ def seed() -> FakeData:
     }
     daily = f"{RSV}/backupPolicies/DailyPolicy"
     hourly = f"{RSV}/backupPolicies/FilesHourly"
+    d.sql_retention_days = {SQL_DB.lower(): 14}
     d.recovery_vaults = {
         PROD.lower(): [{
             "id": RSV, "name": "rsv-prod", "type": "Microsoft.RecoveryServices/vaults",

@@ -42,6 +42,7 @@ class FakeData:
     backup_instances: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     backup_policies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     backup_jobs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    sql_retention_days: dict[str, int] = field(default_factory=dict)  # default: Azure's 7
 
 
 @dataclass
@@ -94,6 +95,9 @@ class FakeArm:
             ("GET", re.compile(BVAULT + r"/backupInstances$", re.I), self._instances),
             ("GET", re.compile(BVAULT + r"/backupPolicies$", re.I), self._bv_policies),
             ("GET", re.compile(BVAULT + r"/backupJobs$", re.I), self._jobs),
+            ("GET", re.compile(GROUP + r"Microsoft\.Sql/servers/[^/]+/databases/[^/]+/"
+                               r"backupShortTermRetentionPolicies/default$", re.I),
+             self._sql_retention),
             ("POST", re.compile(r"^/providers/Microsoft\.ResourceGraph/resources$", re.I),
              self._graph),
         ]
@@ -286,6 +290,13 @@ class FakeArm:
 
     def _jobs(self, m, query, raw, path):
         return self._page(path, query, self.data.backup_jobs.get(self._bv_key(m), []))
+
+    def _sql_retention(self, m, query, raw, path):
+        database = path.rsplit("/backupShortTermRetentionPolicies", 1)[0]
+        days = self.data.sql_retention_days.get(database.lower(), 7)
+        return 200, {"id": f"{database}/backupShortTermRetentionPolicies/default",
+                     "name": "default", "properties": {"retentionDays": days,
+                                                       "diffBackupIntervalInHours": 12}}, {}
 
     def _graph(self, m, query, raw, path):
         headers: dict[str, str] = {}

@@ -120,6 +120,18 @@ def test_sql_database_automated_backups(collect):
     assert copy.kind == CopyKind.POINT_IN_TIME
     assert (copy.storage_redundancy, copy.offsite) == ("GRS", True)
     assert _twin(estate, SQL_DB).region == "ukwest"          # geo-restore
+    assert copy.retention == timedelta(days=14)               # its short-term policy
+
+
+def test_sql_retention_unread_stays_unknown(fake, collect):
+    from tests.azure.fake_arm import Fault
+
+    fake.faults.append(Fault("GET", r"backupShortTermRetentionPolicies", 403, times=10,
+                             code="AuthorizationFailed"))
+    estate = collect()
+    (copy,) = _copies_for(estate, SQL_DB)
+    assert copy.retention is None
+    assert collect(sql_retention=False) and fake.count("backupShortTermRetention") == 1
 
 
 def test_only_reads_are_sent_and_every_request_is_authenticated(collect, fake):

@@ -91,6 +91,7 @@ class MapContext:
     tags: TagKeys
     tenants: dict[str, str | None]
     group_tags: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    sql_retention: dict[str, int] = field(default_factory=dict)
 
     def trust_domain(self, subscription: str) -> str:
         return trust_domain_id(self.tenants.get(subscription.lower()), subscription)
@@ -198,8 +199,10 @@ def database_copies(row: dict[str, Any], system: System, ctx: MapContext) -> lis
     copy: BackupCopy | None = None
     if rtype in ("microsoft.sql/servers/databases", "microsoft.sql/managedinstances"):
         redundancy = _REDUNDANCY.get(str(props.get("currentBackupStorageRedundancy") or "").lower())
+        days = ctx.sql_retention.get(system.id.lower())
         copy = BackupCopy(id=f"{system.id}/automatedBackups", tool="Azure SQL automated backups",
                           frequency=SQL_LOG_BACKUP_INTERVAL, storage_redundancy=redundancy,
+                          retention=timedelta(days=days) if days else None,
                           offsite=None if redundancy is None else redundancy in _GEO, **common)
     elif rtype.endswith("/flexibleservers") and props.get("backup"):
         backup = props["backup"]

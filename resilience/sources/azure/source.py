@@ -238,14 +238,53 @@ class _Collection:
         self.fan_out([*rsv_all, *bv_all], read, "Azure backup vaults")
         return rsv_all, bv_all
 
+    def sql_retention(self, inventory: Inventory) -> dict[str, int]:
+        """Point-in-time retention of every SQL database; a failure leaves one unknown."""
+        from azure.core.exceptions import AzureError
+
+        from resilience.sources.azure.sql import short_term_retention_days
+
+        found: dict[str, int] = {}
+        failed: dict[str, int] = {}
+
+        def one(item: tuple[str, str]) -> None:
+            sub, rid = item
+            try:
+                days = short_term_retention_days(self.client("resources", sub), rid)
+            except AzureError:
+                with self._lock:
+                    failed[sub] = failed.get(sub, 0) + 1
+                return
+            if days is not None:
+                with self._lock:
+                    found[rid.lower()] = days
+
+        self.fan_out(_sql_databases(inventory), one, "Azure SQL backup retention")
+        for sub, count in sorted(failed.items()):
+            self.progress.note(f"azure: backup retention of {count} SQL database(s) in {sub} "
+                               "could not be read; it stays unknown")
+        return found
+
+
+def _sql_databases(inventory: Inventory) -> list[tuple[str, str]]:
+    out = []
+    for row in inventory.resources:
+        rid = str(row.get("id") or "")
+        if (str(row.get("type") or "").lower() == "microsoft.sql/servers/databases"
+                and rid and not rid.lower().endswith("/master")):
+            out.append((str(row.get("subscriptionId") or ""), rid))
+    return out
+
 
 def assemble(subs: list[Subscription], inventory: Inventory, rsv: list[RecoveryVault],
-             bv: list[BackupVault], tags: TagKeys) -> tuple[list[System], list, list]:
+             bv: list[BackupVault], tags: TagKeys,
+             sql_retention: dict[str, int] | None = None) -> tuple[list[System], list, list]:
     """Map collected records to (systems, backup copies, trust domains)."""
     from resilience.sources.azure import mapping
 
     ctx = mapping.MapContext(tags=tags, tenants={s.id.lower(): s.tenant_id for s in subs},
-                             group_tags=inventory.group_tags)
+                             group_tags=inventory.group_tags,
+                             sql_retention=sql_retention or {})
     systems: dict[str, System] = {}
     copies = []
     for row in inventory.resources:
@@ -303,7 +342,8 @@ class AzureSource(Source):
                           "vault(s)")
             inventory = pending.result()
         progress.note(f"azure: {len(inventory.resources)} resource(s) via {inventory.via}")
-        systems, copies, domains = assemble(subs, inventory, rsv, bv, self.tags)
+        retention = run.sql_retention(inventory) if self.settings.sql_retention else {}
+        systems, copies, domains = assemble(subs, inventory, rsv, bv, self.tags, retention)
         progress.note(f"azure: {len(subs)} subscription(s), {len(systems)} system(s), "
                       f"{len(copies)} backup copy(ies) via {inventory.via}, "
                       f"{len(run.gaps)} gap(s)")
