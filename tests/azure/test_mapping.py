@@ -193,6 +193,8 @@ def test_clouds():
     custom = resolve_cloud(AzureSettings(cloud="custom", arm_endpoint="https://arm.example/",
                                          authority_host="login.example"))
     assert custom.scope == "https://arm.example/.default" and custom.custom
+    proxied = resolve_cloud(AzureSettings(arm_endpoint="https://arm-proxy.example"))
+    assert proxied.arm_endpoint == "https://arm-proxy.example" and not proxied.custom
     with pytest.raises(UsageError, match="not one of"):
         resolve_cloud(AzureSettings(cloud="mars"))
     with pytest.raises(UsageError, match="set both"):
@@ -209,3 +211,37 @@ def test_importing_the_source_loads_no_sdk():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"
+
+
+class _Req:
+    """Just enough of an azure-core PipelineRequest for the policy."""
+
+    def __init__(self, method, url):
+        self.http_request = type("R", (), {"method": method, "url": url})()
+        self.context = {}
+
+
+class _Resp:
+    def __init__(self, remaining, resets):
+        self.http_response = type("H", (), {"headers": {
+            "x-ms-user-quota-remaining": str(remaining),
+            "x-ms-user-quota-resets-after": resets}})()
+
+
+def test_graph_quota_budget_counts_queries_in_flight():
+    from resilience.sources.azure.http_policies import CollectorPolicy
+
+    now, slept = [100.0], []
+    policy = CollectorPolicy(sleep=lambda s: (slept.append(s), now.__setitem__(0, now[0] + s)),
+                             clock=lambda: now[0])
+    url = "https://arm/providers/Microsoft.ResourceGraph/resources?api-version=1"
+    first, second = _Req("POST", url), _Req("POST", url)
+    policy.on_request(first)
+    policy.on_request(second)           # nothing known yet: both go
+    policy.on_response(first, _Resp(1, "00:00:05"))   # 1 left, but `second` is in flight
+    third = _Req("POST", url)
+    policy.on_request(third)            # budget 0: waits for the window to reset
+    assert slept == [5.0] and policy.graph_waits == 1
+    arm_get = _Req("GET", "https://arm/subscriptions")
+    policy.on_request(arm_get)          # ARM reads are not subject to the graph quota
+    assert slept == [5.0]

@@ -27,7 +27,7 @@ class CloudEndpoints:
     name: str
     arm_endpoint: str
     authority_host: str
-    custom: bool = False
+    custom: bool = False  # the authority is not one of Microsoft's own
 
     @property
     def scope(self) -> str:
@@ -56,20 +56,19 @@ def resolve_cloud(settings: AzureSettings) -> CloudEndpoints:
         raise UsageError("azure.cloud is custom: set both azure.arm_endpoint and "
                          "azure.authority_host")
     arm, authority = _CLOUDS.get(name, ("", ""))
-    custom = name == "custom"
     if settings.arm_endpoint:
         arm = _https(settings.arm_endpoint, "arm_endpoint")
-        custom = custom or arm != _CLOUDS.get(name, ("",))[0]
     if settings.authority_host:
         authority = _https(settings.authority_host, "authority_host")
-        custom = custom or authority.removeprefix("https://") != _CLOUDS.get(name, ("", ""))[1]
+    known = {host for _, host in _CLOUDS.values()}
+    custom = authority.removeprefix("https://").rstrip("/") not in known
     return CloudEndpoints(name=name, arm_endpoint=arm, authority_host=authority, custom=custom)
 
 
 def default_credential(cloud: CloudEndpoints):
     """azure-identity's standard chain (environment, workload identity, managed identity, CLI...)
-    against the cloud's authority. Custom clouds skip Entra instance discovery, which would
-    otherwise ask the public cloud to vouch for a private authority (Azure Stack, tests)."""
+    against the cloud's authority. A private authority skips Entra instance discovery, which
+    would otherwise ask the public cloud to vouch for it (Azure Stack, tests)."""
     from azure.identity import DefaultAzureCredential
 
     kwargs: dict[str, Any] = {"authority": cloud.authority_host}
