@@ -323,13 +323,15 @@ class AzureSource(Source):
 
     def collect(self, progress: Progress) -> Estate:
         from resilience.sources.azure.cloud import ClientFactory, default_credential, resolve_cloud
+        from resilience.sources.azure.graph import GRAPH_CHAINS
         from resilience.sources.azure.http_policies import CollectorPolicy
 
         cloud = resolve_cloud(self.settings)
         credential = self._credential or default_credential(cloud)
         self.policy = CollectorPolicy()
         factory = ClientFactory(credential, cloud, self.policy, self._transport_options,
-                                pool_size=max(10, self.settings.concurrency + 2))
+                                # the vault pool, plus the Resource Graph chains beside it
+                                pool_size=self.settings.concurrency + GRAPH_CHAINS + 2)
         run = _Collection(factory, self.settings, self.tags, progress)
         started = utcnow()
         subs = run.subscriptions()
