@@ -82,6 +82,7 @@ def test_file_share_becomes_a_system_with_its_copy(collect):
     share_id = f"{ST_PROD}/fileServices/default/shares/finance"
     share = estate.system_by_id[share_id]
     assert share.kind == SystemKind.FILE_SHARE and share.tier == 1
+    assert share.resource_type == "microsoft.storage/storageaccounts/fileservices/shares"
     assert share.depends_on == [ST_PROD]
     assert (share.zone_redundant, share.failover_site) == (False, "ukwest")  # its account's
     (copy,) = _copies_for(estate, share_id)

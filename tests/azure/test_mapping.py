@@ -245,3 +245,33 @@ def test_graph_quota_budget_counts_queries_in_flight():
     arm_get = _Req("GET", "https://arm/subscriptions")
     policy.on_request(arm_get)          # ARM reads are not subject to the graph quota
     assert slept == [5.0]
+
+
+def test_protected_items_for_unlisted_systems_create_them():
+    from resilience.model import SystemKind
+    from resilience.sources.azure.mapping import recovery_vault_copies
+
+    vm = f"/subscriptions/{SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/v1"
+    other = ("/subscriptions/cccccccc-0000-0000-0000-000000000003/resourceGroups/rg/providers/"
+             "Microsoft.Compute/virtualMachines/elsewhere")
+    systems = {vm.lower(): system_from_resource(
+        row("Microsoft.Compute/virtualMachines", "v1", tags={"resilience:tier": "1"}), ctx())}
+    vault = RecoveryVault(SUB, {"id": f"/subscriptions/{SUB}/resourceGroups/rg/providers/"
+                                      "Microsoft.RecoveryServices/vaults/v",
+                                "name": "v", "location": "westeurope", "properties": {}})
+    vault.items = [
+        {"id": "item-sql", "properties": {"workloadType": "SQLDataBase", "friendlyName": "payroll",
+                                          "sourceResourceId": vm}},
+        {"id": "item-vm", "properties": {"workloadType": "VM", "sourceResourceId": other}},
+        {"id": "item-mars", "properties": {"workloadType": "FileFolder"}},   # no source: skipped
+    ]
+    copies = recovery_vault_copies(vault, systems, ctx())
+    assert [c.id for c in copies] == ["item-sql", "item-vm"]
+    db = systems[f"{vm}/backupWorkloads/payroll".lower()]
+    assert (db.kind, db.tier, db.depends_on) == (SystemKind.DATABASE, 1, [vm])
+    far = systems[other.lower()]
+    assert (far.kind, far.account, far.resource_type, far.tier) == (
+        SystemKind.VM, "cccccccc-0000-0000-0000-000000000003",
+        "microsoft.compute/virtualmachines", None)
+    # No policy, no settings read: unknown, not assumed.
+    assert copies[0].frequency is None and copies[0].storage_redundancy is None

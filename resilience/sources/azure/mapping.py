@@ -248,19 +248,23 @@ def _system_for_item(props: dict[str, Any], item_id: str, vault: RecoveryVault,
     parent = _lookup(systems, source)
     if "fileshare" in item_type or workload == "azurefileshare":
         sid, kind = f"{source}/fileServices/default/shares/{name}", SystemKind.FILE_SHARE
+        rtype = "microsoft.storage/storageaccounts/fileservices/shares"
     elif workload in _WORKLOAD_DB:
         sid, kind = f"{source}/backupWorkloads/{name}", SystemKind.DATABASE
+        rtype = f"azure-backup-workload/{workload}"
     else:
         if parent is not None:
             return parent
         sid, kind = source, SystemKind.VM if workload == "vm" else SystemKind.OTHER
+        provider = arm_id_part(source, "providers")
+        rtype = f"{provider}/{source.split('/')[-2]}".lower() if provider else None
     existing = _lookup(systems, sid)
     if existing is not None:
         return existing
     sub = arm_id_part(source, "subscriptions") or vault.subscription
     created = System(
         id=sid, name=name, kind=kind, hosting=Hosting.AZURE,
-        resource_type=None if parent is None and sid == source else "backup-protected item",
+        resource_type=rtype,
         account=sub,
         region=parent.region if parent else None,
         site=parent.site if parent else None,

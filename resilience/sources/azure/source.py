@@ -294,11 +294,12 @@ def assemble(subs: list[Subscription], inventory: Inventory, rsv: list[RecoveryV
         systems[system.id.lower()] = system
         copies.extend(mapping.database_copies(row, system, ctx))
     mapping.link_disks(systems, inventory.resources)
+    # Before the vault items: systems created from them take their parent's failover site.
+    mapping.apply_site_recovery(rsv, systems)
     for vault in rsv:
         copies.extend(mapping.recovery_vault_copies(vault, systems, ctx))
     for vault in bv:
         copies.extend(mapping.backup_vault_copies(vault, systems, ctx))
-    mapping.apply_site_recovery(rsv, systems)
     return list(systems.values()), copies, mapping.trust_domains(subs)
 
 
