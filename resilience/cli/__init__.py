@@ -38,7 +38,16 @@ def _root(
 
 def _register() -> None:
     # Command modules import the library lazily inside each command, so --help stays fast.
-    from resilience.cli import check, checks, demo, init, inventory, schema  # noqa: F401
+    from resilience.cli import (  # noqa: F401
+        check,
+        checks,
+        demo,
+        diff,
+        history,
+        init,
+        inventory,
+        schema,
+    )
 
 
 def main() -> None:

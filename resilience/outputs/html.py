@@ -1,0 +1,190 @@
+"""The HTML report: one self-contained, printable page for incident leads and managers.
+
+No script, no network: inline CSS, inline SVG charts, a Content-Security-Policy that forbids
+scripts and remote loads, and Jinja2 autoescaping for every value from the estate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+import jinja2
+
+from resilience.catalogues import frameworks, lessons
+from resilience.engine.interface import CheckMeta, Finding
+from resilience.engine.report import SEVERITY_WEIGHT, Report
+from resilience.model import Domain, Severity, Status
+from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
+from resilience.outputs.view import UNASSIGNED, headline, worst_first
+
+WORST_SHOWN = 30
+FRAMEWORK_NAME = {"caf": "NCSC CAF 4.0", "nist_csf": "NIST CSF 2.0", "cis": "CIS Controls v8",
+                  "iso27001": "ISO/IEC 27001:2022"}
+STATUS_LABEL = {Status.PASS: "passed", Status.FAIL: "failed", Status.ERROR: "could not be judged",
+                Status.WAIVED: "waived"}
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """Strict Jinja2 with autoescaping on: estate text can never become markup."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("resilience", "data"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass
+class Driver:
+    """One check's share of the points the score lost."""
+
+    meta: CheckMeta | None
+    check_id: str
+    title: str
+    severity: Severity
+    failed: int
+    errors: int
+    points: float
+
+
+@dataclass
+class ServiceView:
+    id: str
+    name: str
+    tier: int | None
+    owner: str | None
+    counts: dict[Status, int]
+    problems: list[Finding] = field(default_factory=list)
+
+
+def status_counts(findings: list[Finding]) -> dict[Status, int]:
+    counts = Counter(f.status for f in findings)
+    return {s: counts.get(s, 0) for s in Status}
+
+
+def score_drivers(report: Report) -> list[Driver]:
+    """Checks ordered by how many points of the score they cost (fails and unknowns)."""
+    total = sum(SEVERITY_WEIGHT[f.severity] for f in report.findings if f.status != Status.WAIVED)
+    metas = {m.id: m for m in report.checks}
+    lost: dict[str, list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        if f.status in (Status.FAIL, Status.ERROR):
+            lost[f.check_id].append(f)
+    out = []
+    for check_id, items in lost.items():
+        weight = sum(SEVERITY_WEIGHT[f.severity] for f in items)
+        out.append(Driver(
+            meta=metas.get(check_id), check_id=check_id, title=items[0].title,
+            severity=items[0].severity,
+            failed=sum(f.status == Status.FAIL for f in items),
+            errors=sum(f.status == Status.ERROR for f in items),
+            points=100 * weight / total if total else 0.0,
+        ))
+    return sorted(out, key=lambda d: (-d.points, d.check_id))
+
+
+def service_views(report: Report, context: RenderContext) -> list[ServiceView]:
+    """Each business service with its results, most critical tier first."""
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        for sid in f.services or [UNASSIGNED]:
+            grouped[sid].append(f)
+    known = {s.id: s for s in context.estate.services} if context.estate is not None else {}
+    views = []
+    for sid in sorted(set(grouped) | set(known)):
+        svc = known.get(sid)
+        items = grouped.get(sid, [])
+        views.append(ServiceView(
+            id=sid, name=svc.name if svc else sid, tier=svc.tier if svc else None,
+            owner=svc.owner if svc else None, counts=status_counts(items),
+            problems=worst_first(items),
+        ))
+    return sorted(views, key=lambda v: (v.id == UNASSIGNED, v.tier or 99, v.name.lower()))
+
+
+def tier_rows(report: Report) -> list[tuple[str, dict[Status, int]]]:
+    tiers: dict[int | None, list[Finding]] = defaultdict(list)
+    for f in report.findings:
+        tiers[f.tier].append(f)
+    order = sorted(tiers, key=lambda t: 99 if t is None else t)
+    return [("no tier" if t is None else f"tier {t}", status_counts(tiers[t])) for t in order]
+
+
+def bar_segments(counts: dict[Status, int], width: float) -> list[tuple[Status, int, float, float]]:
+    """(status, count, x, w) for a stacked horizontal bar of ``width`` pixels."""
+    total = sum(counts.values())
+    out, x = [], 0.0
+    for status in (Status.FAIL, Status.ERROR, Status.WAIVED, Status.PASS):
+        n = counts.get(status, 0)
+        if n and total:
+            w = width * n / total
+            out.append((status, n, round(x, 2), round(w, 2)))
+            x += w
+    return out
+
+
+def trend_points(history: list, width: float = 640, height: float = 160) -> list[dict]:
+    """Plot positions for the score over earlier runs (oldest first)."""
+    runs = [r for r in history if getattr(r, "score", None) is not None]
+    if len(runs) < 2:
+        return []
+    step = width / (len(runs) - 1)
+    return [{"x": round(i * step, 1), "y": round(height - height * r.score / 100, 1),
+             "run": r} for i, r in enumerate(runs)]
+
+
+def donut(score: int, radius: float = 54) -> dict:
+    circumference = 2 * math.pi * radius
+    return {"r": radius, "c": round(circumference, 2),
+            "filled": round(circumference * score / 100, 2)}
+
+
+def score_band(score: int) -> str:
+    return "good" if score >= 80 else "fair" if score >= 50 else "poor"
+
+
+def framework_titles() -> dict[str, dict[str, str]]:
+    return {fid: {c.id: c.title for c in fw.controls} for fid, fw in frameworks().items()}
+
+
+class HtmlFormatter(Formatter):
+    format = OutputFormat.HTML
+    extension = "html"
+
+    def render(self, report: Report, context: RenderContext) -> str:
+        findings_by_check: dict[str, list[Finding]] = defaultdict(list)
+        for f in report.findings:
+            findings_by_check[f.check_id].append(f)
+        cited = {lid for meta in report.checks for lid in meta.lessons}
+        known_lessons = lessons()
+        template = environment().get_template("report.html.j2")
+        return template.render(
+            report=report,
+            headline=headline(report),
+            score=report.summary.score,
+            band=score_band(report.summary.score),
+            donut=donut(report.summary.score),
+            weights=SEVERITY_WEIGHT,
+            drivers=score_drivers(report)[:8],
+            domains=[(d, report.summary.by_domain[d]) for d in Domain],
+            bar_segments=bar_segments,
+            tiers=tier_rows(report),
+            worst=worst_first(report.findings)[:WORST_SHOWN],
+            worst_total=len(worst_first(report.findings)),
+            services=service_views(report, context),
+            waived=[f for f in report.findings if f.status == Status.WAIVED],
+            checks=[(m, status_counts(findings_by_check.get(m.id, []))) for m in report.checks],
+            lessons=[known_lessons[lid] for lid in sorted(cited) if lid in known_lessons],
+            framework_names=FRAMEWORK_NAME,
+            framework_titles=framework_titles(),
+            trend=trend_points(context.history),
+            history=context.history[-10:],
+            Status=Status,
+            Severity=Severity,
+            status_label=STATUS_LABEL,
+        )
