@@ -134,3 +134,8 @@ def test_history_from_config_and_default_location(small, tmp_path):
     assert not (tmp_path / "n").exists()
     assert_clean_error(run_cli("history", "--history", "missing.sqlite3", cwd=small),
                        "no history recorded yet")
+    (tmp_path / "a-file").write_text("x")
+    proc = run_cli("check", cwd=small, env={"XDG_DATA_HOME": str(tmp_path / "a-file")})
+    assert proc.returncode == 0 and "warning: history not recorded" in proc.stderr
+    proc = run_cli("check", "--history", str(tmp_path / "a-file" / "h.db"), cwd=small)
+    assert proc.returncode == 3 and "cannot open the history database" in proc.stderr

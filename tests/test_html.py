@@ -106,3 +106,12 @@ def test_demo_report_renders_in_chromium(tmp_path):
     result = run_demo(tmp_path / "demo")
     html = (tmp_path / "demo" / "resilience-report.html").read_text(encoding="utf-8")
     _browser_check(tmp_path, html, [result.estate.organisation.name.split("<")[0].strip()])
+
+
+def test_large_services_are_capped_for_print():
+    report = synthetic_report()
+    base = next(f for f in report.findings if f.asset_id == "db1")
+    many = [base.model_copy(update={"asset_id": f"db{i}", "asset_name": f"database {i}"})
+            for i in range(100, 200)]
+    text = _render(report.model_copy(update={"findings": report.findings + many}), None)
+    assert "And 61 more; the JSON report lists every result." in text

@@ -21,6 +21,7 @@ from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
 from resilience.outputs.view import UNASSIGNED, headline, worst_first
 
 WORST_SHOWN = 30
+PER_SERVICE_SHOWN = 40  # keeps the page printable on large estates; the JSON has everything
 FRAMEWORK_NAME = {"caf": "NCSC CAF 4.0", "nist_csf": "NIST CSF 2.0", "cis": "CIS Controls v8",
                   "iso27001": "ISO/IEC 27001:2022"}
 STATUS_LABEL = {Status.PASS: "passed", Status.FAIL: "failed", Status.ERROR: "could not be judged",
@@ -60,6 +61,7 @@ class ServiceView:
     owner: str | None
     counts: dict[Status, int]
     problems: list[Finding] = field(default_factory=list)
+    more: int = 0
 
 
 def status_counts(findings: list[Finding]) -> dict[Status, int]:
@@ -99,10 +101,11 @@ def service_views(report: Report, context: RenderContext) -> list[ServiceView]:
     for sid in sorted(set(grouped) | set(known)):
         svc = known.get(sid)
         items = grouped.get(sid, [])
+        problems = worst_first(items) + [f for f in items if f.status == Status.WAIVED]
         views.append(ServiceView(
             id=sid, name=svc.name if svc else sid, tier=svc.tier if svc else None,
             owner=svc.owner if svc else None, counts=status_counts(items),
-            problems=worst_first(items),
+            problems=problems[:PER_SERVICE_SHOWN], more=max(0, len(problems) - PER_SERVICE_SHOWN),
         ))
     return sorted(views, key=lambda v: (v.id == UNASSIGNED, v.tier or 99, v.name.lower()))
 
