@@ -27,7 +27,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from resilience.engine.interface import Finding
-from resilience.engine.report import REPORT_SCHEMA_VERSION, Report, score, summarise
+from resilience.engine.report import REPORT_SCHEMA_VERSION, Report
 from resilience.errors import InputError
 from resilience.model import Status
 from resilience.yamlfile import describe_location, read_text
@@ -113,16 +113,13 @@ def apply_baseline(report: Report, baseline: Report, source: str) -> Report:
             if not (f.status in PROBLEMS and before.get(f.key) in PROBLEMS)]
     known = len(report.findings) - len(kept)
     when = baseline.generated_at.strftime("%Y-%m-%d %H:%M UTC")
-    notes = list(report.notes)
-    notes.append(
+    notes = [
         f"Baseline {source} ({when}): {len(diff.new)} new problem(s) shown, {known} known "
         f"problem(s) hidden, {len(diff.fixed)} fixed since then. Readiness over the whole "
-        f"estate, known problems included: {score(report.findings)}/100.")
+        f"estate, known problems included: {report.summary.score}/100."]
     if diff.fixed:
         notes.append("Fixed since the baseline: " + _listed([k for k, _, _ in diff.fixed]) + ".")
     if baseline.organisation.name != report.organisation.name:
         notes.append(f"The baseline is for '{baseline.organisation.name}', this run for "
                      f"'{report.organisation.name}'; check that you compared the right files.")
-    return report.model_copy(update={
-        "findings": kept, "summary": summarise(kept, report.gaps), "notes": notes,
-    })
+    return report.with_findings(kept, notes)

@@ -36,6 +36,7 @@ class CheckRequest:
     domains: frozenset[Domain] = frozenset()
     check_ids: frozenset[str] = frozenset()
     as_of: datetime | None = None
+    include_passes: bool = False
 
 
 @dataclass
@@ -121,7 +122,8 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> tuple[
     selection = Selection(domains=request.domains, check_ids=request.check_ids)
     skip = set(cfg.config.checks.skip)
     checks = [c for c in selection.choose(catalogue) if c.meta.id not in skip]
-    report = run_checks(loaded.estate, loaded.policy, checks, now=request.as_of)
+    report = run_checks(loaded.estate, loaded.policy, checks, now=request.as_of,
+                        include_passes=request.include_passes)
     return report, loaded
 
 

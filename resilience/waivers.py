@@ -27,7 +27,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 
 from resilience.engine.interface import Finding
-from resilience.engine.report import Report, summarise
+from resilience.engine.report import Report
 from resilience.model import Status
 from resilience.model.estate import Strict
 from resilience.yamlfile import load_yaml, validate_document
@@ -105,7 +105,7 @@ def apply_waivers(report: Report, waivers: list[LocatedWaiver],
                 used[id(hit)] = used.get(id(hit), 0) + 1
                 f = f.model_copy(update={"status": Status.WAIVED, "waiver": _stamp(hit.waiver)})
         findings.append(f)
-    notes = list(report.notes)
+    notes: list[str] = []
     for lw in expired:
         w = lw.waiver
         again = sum(1 for f in findings if f.status in WAIVABLE and w.matches(f))
@@ -126,6 +126,4 @@ def apply_waivers(report: Report, waivers: list[LocatedWaiver],
     waived = sum(used.values())
     if waived:
         notes.append(f"{waived} finding(s) waived as accepted risks by {len(used)} waiver(s).")
-    return report.model_copy(update={
-        "findings": findings, "summary": summarise(findings, report.gaps), "notes": notes,
-    })
+    return report.with_findings(findings, notes)

@@ -13,8 +13,11 @@ from resilience.errors import InputError
 M = TypeVar("M", bound=BaseModel)
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (a silent overwrite hides mistakes)."""
+_SAFE_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when available
+
+
+class _StrictLoader(_SAFE_BASE):  # type: ignore[misc, valid-type]
+    """A safe loader (no object construction) that refuses duplicate keys."""
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -87,15 +90,23 @@ def read_text(path: Path | str) -> str:
 def parse_yaml(text: str, path: str) -> YamlDocument:
     """Parse YAML text safely (no object construction), keeping node positions."""
     try:
-        root = yaml.compose(text, Loader=_StrictLoader)
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        # Compose once and construct from the same node tree: positions and data in one parse.
+        loader = _StrictLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context_mark is not None and "stream end" in problem:
-            # An unclosed bracket or quote: where it opened is more useful than the file's end.
-            mark = exc.context_mark
-            problem = f"{exc.context}: it is never closed"
+        ctx = exc.context_mark
+        if ctx is not None and exc.problem_mark is not None and ctx.line < exc.problem_mark.line:
+            # An unclosed bracket or quote: where it opened is more useful than where the
+            # parser gave up.
+            problem = (f"{exc.context} that starts here: {problem} "
+                       f"(the parser gave up on line {exc.problem_mark.line + 1})")
+            mark = ctx
         line = mark.line + 1 if mark else None
         raise InputError(f"YAML syntax error: {problem}", path=path, line=line) from None
     except yaml.YAMLError as exc:

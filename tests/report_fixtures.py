@@ -64,10 +64,12 @@ def hostile_estate(name: str = "estate.yaml") -> Estate:
     return Estate.model_validate(dumped)
 
 
-def real_report(estate: Estate | None = None) -> tuple[Report, Estate]:
+def real_report(estate: Estate | None = None, include_passes: bool = True
+                ) -> tuple[Report, Estate]:
     """The whole built-in catalogue run over ``estate`` (the hostile one by default)."""
     estate = estate or hostile_estate()
-    report = run_checks(estate, default_policy(), load_catalogue(), now=AS_OF)
+    report = run_checks(estate, default_policy(), load_catalogue(), now=AS_OF,
+                        include_passes=include_passes)
     return report, estate
 
 

@@ -79,3 +79,12 @@ def test_cloud_keys_match_across_runs():
     before = synthetic_report()
     result = apply_baseline(_with(before, **{ARN: Status.FAIL}), before, "b.json")
     assert ARN not in {f.asset_id for f in result.findings if f.status == "fail"}
+
+
+def test_unlisted_passes_count_as_fixed():
+    before = synthetic_report()
+    now = before.with_findings([f for f in before.findings if f.asset_id != "db1"])
+    now = now.model_copy(update={"omitted_passes": {"backup_system_has_copy": 2}})
+    result = apply_baseline(now, before, "b.json")
+    assert "Fixed since the baseline: backup_system_has_copy on db1." in result.notes
+    assert result.omitted_passes == {"backup_system_has_copy": 2}

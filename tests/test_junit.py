@@ -70,3 +70,14 @@ def test_real_report_parses():
     report, _ = real_report()
     _, root = _tree(report)
     assert int(root.get("tests")) == len(report.findings) + len(report.gaps)
+
+
+def test_unlisted_passes_are_one_passing_case_per_check():
+    report, _ = real_report(include_passes=False)
+    assert report.omitted_passes  # rev-app passes
+    _, root = _tree(report)
+    backup = root.find("testsuite[@name='backup']")
+    cases = backup.findall("testcase")
+    unlisted = [c for c in cases if c.get("name").endswith("passing result(s), not listed")]
+    assert len(unlisted) == len(report.omitted_passes)
+    assert int(backup.get("tests")) == len(cases)

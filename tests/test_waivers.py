@@ -93,3 +93,14 @@ def test_bad_waiver_files_name_file_and_line(tmp_path, body, needles):
         _waivers(tmp_path, body)
     for needle in needles:
         assert needle in str(info.value), (needle, str(info.value))
+
+
+def test_unlisted_passes_stay_counted(tmp_path):
+    from tests.report_fixtures import real_report
+
+    report, _ = real_report(include_passes=False)
+    passes = report.summary.by_status[Status.PASS]
+    assert passes and not [f for f in report.findings if f.status == Status.PASS]
+    waived = apply_waivers(report, _waivers(tmp_path, "waivers:\n" + _entry(asset=ARN)), TODAY)
+    assert waived.summary.by_status[Status.PASS] == passes
+    assert waived.omitted_passes == report.omitted_passes

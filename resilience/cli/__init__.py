@@ -50,11 +50,22 @@ def _register() -> None:
     )
 
 
+def _terminate_like_interrupt() -> None:
+    """Treat SIGTERM like Ctrl-C, so atomic writes clean up and nothing is left half-written."""
+    import signal
+
+    def _raise(signum, frame):  # noqa: ARG001 - signal handler signature
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _raise)
+
+
 def main() -> None:
     """Run the CLI; the one place that turns errors into messages and exit codes."""
     from resilience.errors import ResilienceError
 
     _register()
+    _terminate_like_interrupt()
     try:
         code = app(standalone_mode=False)
     except ResilienceError as exc:

@@ -42,7 +42,8 @@ def check(
     strict: bool = typer.Option(False, "--strict", help="Exit 3 when collection was incomplete."),
     as_of: str | None = typer.Option(None, "--as-of", help="Judge ages as of this date "
                                      "(ISO, default now)."),
-    show_passes: bool = typer.Option(False, "--show-passes", help="List passing results too."),
+    show_passes: bool = typer.Option(False, "--include-passes", "--show-passes",
+                                     help="List passing results too (they are always counted)."),
     waivers: Path | None = typer.Option(None, "--waivers", dir_okay=False,
                                         help="YAML file of accepted risks (default: waivers: in "
                                         "resilience.yaml)."),

@@ -69,10 +69,20 @@ def status_counts(findings: list[Finding]) -> dict[Status, int]:
     return {s: counts.get(s, 0) for s in Status}
 
 
+def check_counts(report: Report, check_id: str,
+                 findings_by_check: dict[str, list[Finding]]) -> dict[Status, int]:
+    """One check's results, with the passes that were counted but not listed."""
+    counts = status_counts(findings_by_check.get(check_id, []))
+    counts[Status.PASS] += report.omitted_passes.get(check_id, 0)
+    return counts
+
+
 def score_drivers(report: Report) -> list[Driver]:
     """Checks ordered by how many points of the score they cost (fails and unknowns)."""
-    total = sum(SEVERITY_WEIGHT[f.severity] for f in report.findings if f.status != Status.WAIVED)
     metas = {m.id: m for m in report.checks}
+    total = sum(SEVERITY_WEIGHT[f.severity] for f in report.findings if f.status != Status.WAIVED)
+    total += sum(SEVERITY_WEIGHT[metas[cid].severity] * n
+                 for cid, n in report.omitted_passes.items() if cid in metas)
     lost: dict[str, list[Finding]] = defaultdict(list)
     for f in report.findings:
         if f.status in (Status.FAIL, Status.ERROR):
@@ -181,7 +191,8 @@ class HtmlFormatter(Formatter):
             worst_total=len(worst_first(report.findings)),
             services=service_views(report, context),
             waived=[f for f in report.findings if f.status == Status.WAIVED],
-            checks=[(m, status_counts(findings_by_check.get(m.id, []))) for m in report.checks],
+            checks=[(m, check_counts(report, m.id, findings_by_check)) for m in report.checks],
+            unlisted_passes=sum(report.omitted_passes.values()),
             lessons=[known_lessons[lid] for lid in sorted(cited) if lid in known_lessons],
             framework_names=FRAMEWORK_NAME,
             framework_titles=framework_titles(),

@@ -1,7 +1,8 @@
 """JUnit XML for CI test dashboards (Jenkins, GitLab): a suite per domain, a case per check and asset.
 
 ``fail`` is a ``<failure>`` carrying the message and the remediation, ``error`` (could not be
-judged) an ``<error>``, ``waived`` a ``<skipped>`` with the waiver, ``pass`` a plain test case.
+judged) an ``<error>``, ``waived`` a ``<skipped>`` with the waiver, ``pass`` a plain test case
+(passes counted but not listed, the default on large estates, are one passing case per check).
 A ``collection`` suite has one ``<error>`` case per collection gap (or one passing case when
 every source was read) and the headline and notes as ``<system-out>``. All text goes through
 ElementTree, so estate names are escaped; characters XML 1.0 cannot carry are dropped.
@@ -112,6 +113,14 @@ def junit_tree(report: Report) -> ET.Element:
                                           "value": str(report.summary.score)})
         for f in findings:
             _testcase(suite, f)
+        for meta in report.checks:  # passes counted but not listed: one passing case each
+            unlisted = report.omitted_passes.get(meta.id, 0)
+            if meta.domain == domain and unlisted:
+                ET.SubElement(suite, "testcase", {
+                    "classname": xml_text(f"{domain.value}.{meta.id}"),
+                    "name": f"{unlisted} passing result(s), not listed", "time": "0"})
+                counts["tests"] = str(int(counts["tests"]) + 1)
+                suite.set("tests", counts["tests"])
         for key in total:
             total[key] += int(counts[key])
     gaps = ET.SubElement(root, "testsuite", {
