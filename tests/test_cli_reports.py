@@ -35,7 +35,8 @@ def test_several_formats_at_once(small):
         "resilience-report.html", "resilience-report.json", "resilience-report.junit.xml",
         "resilience-report.md", "resilience-report.sarif"]
     sarif = json.loads((out / "resilience-report.sarif").read_text())
-    [result] = sarif["runs"][0]["results"]
+    [result] = [r for r in sarif["runs"][0]["results"]
+                if r["ruleId"] == "backup_system_has_copy"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "estate.yaml"
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 9
     ET.parse(out / "resilience-report.junit.xml")
@@ -51,18 +52,20 @@ def test_sarif_to_stdout(small):
 
 
 def test_waivers_option_and_config(small):
-    assert run_cli("check", "--fail-on", "high", "--no-history", cwd=small).returncode == 1
+    # db1 has no backup: the only critical failure in the small estate.
+    assert run_cli("check", "--fail-on", "critical", "--no-history", cwd=small).returncode == 1
     (small / "waivers.yaml").write_text(WAIVER.format(expires="2099-01-01"))
-    proc = run_cli("check", "--fail-on", "high", "--waivers", "waivers.yaml", "-f", "json",
+    proc = run_cli("check", "--fail-on", "critical", "--waivers", "waivers.yaml", "-f", "json",
                    "--no-history", cwd=small)
     assert proc.returncode == 0, proc.stderr
-    [db1] = [f for f in json.loads(proc.stdout)["findings"] if f["asset_id"] == "db1"]
+    [db1] = [f for f in json.loads(proc.stdout)["findings"]
+             if f["asset_id"] == "db1" and f["check_id"] == "backup_system_has_copy"]
     assert db1["status"] == "waived" and db1["waiver"].startswith("Replaced in January")
     (small / "resilience.yaml").write_text((small / "resilience.yaml").read_text()
                                            + "waivers: waivers.yaml\n")
-    assert run_cli("check", "--fail-on", "high", "--no-history", cwd=small).returncode == 0
+    assert run_cli("check", "--fail-on", "critical", "--no-history", cwd=small).returncode == 0
     (small / "waivers.yaml").write_text(WAIVER.format(expires="2020-01-01"))
-    proc = run_cli("check", "--fail-on", "high", "-f", "markdown", "--no-history", cwd=small)
+    proc = run_cli("check", "--fail-on", "critical", "-f", "markdown", "--no-history", cwd=small)
     assert proc.returncode == 1
     assert "Waiver expired on 2020-01-01" in proc.stdout
 
@@ -74,17 +77,18 @@ def test_bad_waivers_file_is_a_clean_error(small):
 
 
 def test_baseline_shows_only_new_problems(small):
-    proc = run_cli("check", "-f", "json", "-o", "baseline.json", "--no-history", cwd=small)
+    only = ("--check", "backup_system_has_copy", "--no-history")
+    proc = run_cli("check", "-f", "json", "-o", "baseline.json", *only, cwd=small)
     assert proc.returncode == 0, proc.stderr
-    assert run_cli("check", "--baseline", "baseline.json", "--fail-on", "high",
-                   "--no-history", cwd=small).returncode == 0
+    assert run_cli("check", "--baseline", "baseline.json", "--fail-on", "high", *only,
+                   cwd=small).returncode == 0
     estate = small / "estate.yaml"
     estate.write_text(estate.read_text().replace(
         "  - {id: db1, name: DB, kind: database}",
         "  - {id: db1, name: DB, kind: database}\n  - {id: db2, name: DB2, kind: database}")
         .replace("systems: [app1, db1]", "systems: [app1, db1, db2]"))
     proc = run_cli("check", "--baseline", "baseline.json", "--fail-on", "high", "-f", "json",
-                   "--no-history", cwd=small)
+                   *only, cwd=small)
     assert proc.returncode == 1, proc.stderr
     data = json.loads(proc.stdout)
     assert [f["asset_id"] for f in data["findings"] if f["status"] == "fail"] == ["db2"]

@@ -46,6 +46,7 @@ def _register() -> None:
         history,
         init,
         inventory,
+        lessons,
         schema,
     )
 
