@@ -135,3 +135,22 @@ def test_hostile_names_are_inert(fmt):
         assert "<script>" not in text and '"><img' not in text
     else:
         assert SCRIPT in text or IMG in text or ARN in text
+
+
+def test_written_reports_get_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    from resilience.atomic import write_text_atomic
+
+    umask = os.umask(0o022)
+    try:
+        write_text_atomic(tmp_path / "new.html", "x")
+        assert stat.S_IMODE((tmp_path / "new.html").stat().st_mode) == 0o644
+        existing = tmp_path / "kept.html"
+        existing.write_text("old")
+        existing.chmod(0o600)
+        write_text_atomic(existing, "new")
+        assert stat.S_IMODE(existing.stat().st_mode) == 0o600
+    finally:
+        os.umask(umask)

@@ -97,7 +97,7 @@ def score_drivers(report: Report) -> list[Driver]:
             errors=sum(f.status == Status.ERROR for f in items),
             points=100 * weight / total if total else 0.0,
         ))
-    return sorted(out, key=lambda d: (-d.points, d.check_id))
+    return sorted(out, key=lambda d: (-round(d.points, 6), -d.failed, d.check_id))
 
 
 def service_views(report: Report, context: RenderContext) -> list[ServiceView]:

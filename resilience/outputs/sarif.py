@@ -158,6 +158,8 @@ def _location(f: Finding, anchor: SourceRef | None, cwd: Path) -> dict:
 def _message(f: Finding) -> str:
     name = f.asset_name or f.asset_id
     who = f"{f.asset_type} '{name}'" + (f" ({f.asset_id})" if name != f.asset_id else "")
+    if f.asset_type == "estate":
+        who = "the whole estate"
     lead = "Could not be judged" if f.status == Status.ERROR else f.title
     return f"{lead}: {who}. {f.message} What to do: {f.remediation}"
 
