@@ -26,7 +26,10 @@ def parse_duration(value: Any) -> timedelta:
     if not _WHOLE.match(text):
         raise ValueError(f"'{value}' is not a duration; use a number and a unit: 30m, 4h, 35d, 2w, 1y")
     seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(text))
-    return timedelta(seconds=seconds)
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        raise ValueError(f"'{value}' is too long a duration") from None
 
 
 def format_duration(value: timedelta | None) -> str:

@@ -67,7 +67,11 @@ def build_sources(loaded: LoadedConfig, request: EstateRequest) -> list[Source]:
         sources.append(OnPremSource([loaded.resolve(p) for p in cfg.sources.onprem]))
     if cfg.sources.ad:
         ad_source = _lazy("resilience.sources.ad:AdSource")
-        sources.append(ad_source([(e, loaded.resolve(e.file)) for e in cfg.sources.ad]))
+        sources.append(ad_source([
+            (e if e.group_members is None
+             else e.model_copy(update={"group_members": str(loaded.resolve(e.group_members))}),
+             loaded.resolve(e.file))
+            for e in cfg.sources.ad]))
     aws = cfg.sources.aws if cfg.sources.aws and cfg.sources.aws.enabled else None
     if request.aws and aws is None:
         aws = AwsSettings()

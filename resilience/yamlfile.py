@@ -101,7 +101,9 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         ctx = exc.context_mark
-        if ctx is not None and exc.problem_mark is not None and ctx.line < exc.problem_mark.line:
+        opened = exc.context and ("flow" in exc.context or "quoted" in exc.context)
+        if (opened and ctx is not None and exc.problem_mark is not None
+                and ctx.line < exc.problem_mark.line):
             # An unclosed bracket or quote: where it opened is more useful than where the
             # parser gave up.
             problem = (f"{exc.context} that starts here: {problem} "
@@ -113,6 +115,9 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         raise InputError(f"YAML syntax error: {exc}", path=path) from None
     except RecursionError:
         raise InputError("YAML is nested too deeply", path=path) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML's constructors raise these for values such as the date 2024-13-45
+        raise InputError(f"YAML value error: {exc}", path=path) from None
     return YamlDocument(path, data, root)
 
 

@@ -7,40 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any
 
 from resilience.durations import format_duration
-from resilience.engine.interface import Check, CheckContext, Finding, make_finding
-from resilience.model import Account, Hosting, Provider, Status, TrustDomain
-
-# Where an account or trust domain lives, for the provider-specific remediation step.
-_HOSTING_OF = {
-    Provider.AWS: Hosting.AWS,
-    Provider.AZURE: Hosting.AZURE,
-    Provider.AD: Hosting.ONPREM,
-    Provider.ONPREM: Hosting.ONPREM,
-}
-
-
-def hosting_of(asset: Any) -> Hosting | None:
-    """The hosting an account or trust domain belongs to (None when not known)."""
-    provider = getattr(asset, "source", None) or getattr(asset, "provider", None)
-    return _HOSTING_OF.get(provider) if provider is not None else None
+from resilience.engine.interface import Check, CheckContext, Finding
+from resilience.model import Account
 
 
 class IdentityCheck(Check):
-    """A check over accounts or trust domains: findings carry the provider's remediation step."""
-
-    def _finding(self, ctx: CheckContext, asset: Any, status: Status, message: str) -> Finding:
-        finding = make_finding(self.meta, ctx, asset, status, message)
-        hosting = hosting_of(asset) if isinstance(asset, Account | TrustDomain) else None
-        if hosting is None or finding.hosting is not None:
-            return finding
-        # The finding is new and ours, so set fields in place (a copy costs more than the check).
-        finding.hosting = hosting
-        if hosting in self.meta.remediation_steps:
-            finding.remediation = f"{self.meta.remediation} {self.meta.remediation_steps[hosting]}"
-        return finding
+    """A check over accounts or trust domains (findings carry the provider's remediation step)."""
 
 
 def may_sign_in(account: Account) -> bool:
