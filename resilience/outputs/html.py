@@ -10,6 +10,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import jinja2
 
@@ -20,7 +21,8 @@ from resilience.model import Domain, Severity, Status
 from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
 from resilience.outputs.view import UNASSIGNED, headline, worst_first
 
-WORST_SHOWN = 30
+WORST_GROUPS = 15  # checks shown in "the worst gaps first"
+ASSETS_PER_GROUP = 12
 PER_SERVICE_SHOWN = 40  # keeps the page printable on large estates; the JSON has everything
 FRAMEWORK_NAME = {"caf": "NCSC CAF 4.0", "nist_csf": "NIST CSF 2.0", "cis": "CIS Controls v8",
                   "iso27001": "ISO/IEC 27001:2022"}
@@ -28,16 +30,29 @@ STATUS_LABEL = {Status.PASS: "passed", Status.FAIL: "failed", Status.ERROR: "cou
                 Status.WAIVED: "waived"}
 
 
+def short_path(file: str) -> str:
+    """A declared-at path for readers: relative to the working folder, else the file name."""
+    path = Path(file)
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.name
+
+
 @cache
 def environment() -> jinja2.Environment:
     """Strict Jinja2 with autoescaping on: estate text can never become markup."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("resilience", "data"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["short_path"] = short_path
+    return env
 
 
 @dataclass
@@ -51,6 +66,34 @@ class Driver:
     failed: int
     errors: int
     points: float
+
+
+@dataclass
+class GapGroup:
+    """One check's failures (or unknowns): the assets, and what to do once."""
+
+    first: Finding
+    findings: list[Finding]
+
+    @property
+    def shown(self) -> list[Finding]:
+        return self.findings[:ASSETS_PER_GROUP]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.findings) - ASSETS_PER_GROUP)
+
+
+def worst_groups(findings: list[Finding]) -> list[GapGroup]:
+    """Problems grouped by check and status, in worst-first order of each group's worst."""
+    groups: dict[tuple[str, Status], GapGroup] = {}
+    for f in worst_first(findings):
+        key = (f.check_id, f.status)
+        if key in groups:
+            groups[key].findings.append(f)
+        else:
+            groups[key] = GapGroup(first=f, findings=[f])
+    return list(groups.values())
 
 
 @dataclass
@@ -187,8 +230,8 @@ class HtmlFormatter(Formatter):
             domains=[(d, report.summary.by_domain[d]) for d in Domain],
             bar_segments=bar_segments,
             tiers=tier_rows(report),
-            worst=worst_first(report.findings)[:WORST_SHOWN],
-            worst_total=len(worst_first(report.findings)),
+            worst=(groups := worst_groups(report.findings))[:WORST_GROUPS],
+            worst_total=len(groups),
             services=service_views(report, context),
             waived=[f for f in report.findings if f.status == Status.WAIVED],
             checks=[(m, check_counts(report, m.id, findings_by_check)) for m in report.checks],
