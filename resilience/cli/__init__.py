@@ -42,6 +42,8 @@ def _register() -> None:
         check,
         checks,
         demo,
+        diff,
+        history,
         init,
         inventory,
         lessons,
