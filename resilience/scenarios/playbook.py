@@ -146,6 +146,9 @@ class PlaybookView:
     warnings: list[str] = field(default_factory=list)
     service_names: dict[str, str] = field(default_factory=dict)
 
+    def names(self, service_ids: list[str]) -> list[str]:
+        return [self.service_names.get(s, s) for s in service_ids]
+
     def steps(self, section: str) -> list[PlaybookStep]:
         return section_steps(self.scenario, section)
 
@@ -254,7 +257,7 @@ def _status_words(status: ServiceStatus) -> str:
 def _action_words(action: Recovery) -> str:
     return {
         Recovery.RESTORE: "Restore from a surviving copy",
-        Recovery.REBUILD: "Rebuild from the documented build (no data copy)",
+        Recovery.REBUILD: "Rebuild from scratch (no copy to restore from)",
         Recovery.AFTER_DEPENDENCIES: "Bring back online once what it needs is back",
     }.get(action, action.value)
 

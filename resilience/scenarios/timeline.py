@@ -35,6 +35,8 @@ def step_duration(kind: SystemKind, recovery: Recovery, copy: CopyOutcome | None
     estimate = settings.estimates.get(kind, settings.default_estimate)
     what = "rebuilding" if recovery is Recovery.REBUILD else "restoring"
     basis = f"planning estimate for {what} one {kind.value} (playbook.restore.estimates)"
+    if recovery is Recovery.REBUILD and kind is SystemKind.DIRECTORY:
+        basis += "; a new, empty directory: recreate every account, group and trust"
     if copy is not None and copy.restore_test_passed is False:
         basis += "; its last restore test failed"
     return StepTime(estimate, "estimated", basis)

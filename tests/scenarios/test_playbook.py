@@ -188,3 +188,16 @@ def test_raw_html_in_a_user_scenario_stays_text():
     md, html = files["playbook-x.md"], files["playbook-x.html"]
     assert "<script>" not in md and "<img" not in md and "**bold**" in md
     assert "<script>" not in html and "<img" not in html and "<b>" not in html
+
+
+def test_markdown_is_well_formed():
+    # markdown-it (CommonMark + tables; it ships with Rich) as a reader's renderer would see it.
+    from markdown_it import MarkdownIt
+
+    md = _render("ransomware")["playbook-ransomware.md"]
+    html = MarkdownIt("commonmark").enable("table").render(md)
+    assert html.count("<table>") == 7  # roles, services, RTOs, gaps, regulators, log, re-keying
+    assert html.count("<h3>Step ") == 5
+    # Each step's facts are separate list items, not run together on one line.
+    assert "<li><strong>Verify before reconnecting:</strong>" in html
+    assert "- **" not in html
