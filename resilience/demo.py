@@ -44,15 +44,15 @@ def run_demo(output_dir: Path) -> DemoResult:
     ransomware simulation and playbook into ``output_dir``."""
     from resilience.outputs.interface import OutputFormat, RenderContext
     from resilience.outputs.write import output_paths, render_all, write_rendered
-    from resilience.pipeline import CheckRequest, EstateRequest, run_check
+    from resilience.pipeline import CheckRequest, EstateRequest, anchor_for, run_check
     from resilience.snapshot import save_snapshot
 
     with ExitStack() as stack:
         config = demo_config_path(stack)
-        report, loaded = run_check(CheckRequest(estate=EstateRequest(config=config),
-                                                as_of=DEMO_AS_OF))
+        request = CheckRequest(estate=EstateRequest(config=config), as_of=DEMO_AS_OF)
+        report, loaded = run_check(request)
         formats = [f for f in OutputFormat if f != OutputFormat.TABLE]
-        context = RenderContext(estate=loaded.estate)
+        context = RenderContext(estate=loaded.estate, anchor=anchor_for(loaded, request.estate))
         rendered = render_all(report, formats, context)
         files = write_rendered(rendered, output_paths(formats, output_dir))
         snapshot = output_dir / "estate-snapshot.json"

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from resilience.catalogues import frameworks
 from resilience.engine.interface import CheckMeta
-from resilience.engine.report import Report
 from resilience.errors import UsageError
 from resilience.model import Status
 from resilience.model.estate import Strict
+
+if TYPE_CHECKING:
+    from resilience.engine.report import Report
 
 VIEW_SCHEMA_VERSION = 1
 
@@ -124,9 +127,9 @@ def framework_view(report: Report, framework: str) -> FrameworkView:
 
 
 def _md(text: str) -> str:
-    """Keep text inert inside a Markdown table cell."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("|", "\\|").replace("\n", " "))
+    from resilience.outputs.view import md_escape
+
+    return md_escape(text)
 
 
 _LABEL = {ControlStatus.MET: "met", ControlStatus.NOT_MET: "**not met**",

@@ -37,6 +37,7 @@ class CheckRequest:
     check_ids: frozenset[str] = frozenset()
     as_of: datetime | None = None
     include_passes: bool = False
+    framework: str | None = None
 
 
 @dataclass
@@ -127,9 +128,20 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> tuple[
     skip = set(cfg.config.checks.skip)
     checks = [c for c in selection.choose(catalogue) if c.meta.id not in skip]
     report = run_checks(loaded.estate, loaded.policy, checks, now=request.as_of,
-                        include_passes=request.include_passes)
+                        include_passes=request.include_passes).with_framework(request.framework)
     return report, loaded
 
 
 def with_snapshot(request: CheckRequest, snapshot: Path) -> CheckRequest:
     return replace(request, estate=replace(request.estate, snapshot=snapshot))
+
+
+def anchor_for(loaded: Loaded, request: EstateRequest):
+    """The file results without their own location point at: the config, else the snapshot."""
+    from resilience.model import SourceRef
+
+    if loaded.config.path is not None:
+        return SourceRef(file=str(loaded.config.path))
+    if request.snapshot is not None:
+        return SourceRef(file=str(request.snapshot))
+    return None

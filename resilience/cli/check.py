@@ -42,6 +42,9 @@ def check(
     strict: bool = typer.Option(False, "--strict", help="Exit 3 when collection was incomplete."),
     as_of: str | None = typer.Option(None, "--as-of", help="Judge ages as of this date "
                                      "(ISO, default now)."),
+    framework: str | None = typer.Option(
+        None, "--framework", help="Also judge each control of caf, nist-csf, cis or iso27001: "
+        "met, not met or not assessed, in every output format."),
     show_passes: bool = typer.Option(False, "--include-passes", "--show-passes",
                                      help="List passing results too (they are always counted)."),
     waivers: Path | None = typer.Option(None, "--waivers", dir_okay=False,
@@ -61,7 +64,8 @@ def check(
     code = run_check_command(
         estate_request(config, snapshot, aws, azure, profile, region, concurrency),
         formats=format, output=output, fail_on=fail_on, domains=domain, check_ids=check_id,
-        strict=strict, as_of=as_of, show_passes=show_passes, waivers=waivers, baseline=baseline,
+        strict=strict, as_of=as_of, show_passes=show_passes, framework=framework,
+        waivers=waivers, baseline=baseline,
         history=history, record_history=not no_history,
     )
     raise typer.Exit(code)

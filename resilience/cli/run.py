@@ -30,19 +30,23 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
                       domains: list[str], check_ids: list[str], strict: bool, as_of: str | None,
                       show_passes: bool, waivers: Path | None = None,
                       baseline: Path | None = None, history: Path | None = None,
-                      record_history: bool = True) -> int:
+                      record_history: bool = True, framework: str | None = None) -> int:
     """Run a check, apply waivers and a baseline, record history, render; returns the exit code."""
     from resilience.baseline import apply_baseline, load_baseline
     from resilience.cli.console import progress, stdout
     from resilience.exitcodes import exit_code
     from resilience.outputs.interface import OutputFormat, RenderContext, parse_formats
     from resilience.outputs.write import output_paths, render_all, write_rendered
-    from resilience.pipeline import CheckRequest, run_check
+    from resilience.pipeline import CheckRequest, anchor_for, run_check
     from resilience.waivers import apply_waivers, load_waivers
 
     if history is not None and not record_history:
         raise UsageError("--history and --no-history contradict each other")
     fmts = parse_formats(formats)
+    if framework is not None:
+        from resilience.frameworks_view import framework_id
+
+        framework = framework_id(framework)  # a typo fails before a long collection
     threshold = parse_enum(Severity, fail_on, "--fail-on") if fail_on else None
     req = CheckRequest(
         estate=request,
@@ -50,6 +54,7 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
         check_ids=frozenset(check_ids),
         as_of=parse_as_of(as_of),
         include_passes=show_passes,
+        framework=framework,
     )
     paths = output_paths(fmts, output)
     # Read the small input files before the (possibly long) collection, so mistakes fail fast.
@@ -78,17 +83,6 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
                 print(rendered[fmt], end="")
         write_rendered(rendered, paths)
     return exit_code(report, threshold, strict)
-
-
-def anchor_for(loaded, request):
-    """The file results without their own location point at: the config, else the snapshot."""
-    from resilience.model import SourceRef
-
-    if loaded.config.path is not None:
-        return SourceRef(file=str(loaded.config.path))
-    if request.snapshot is not None:
-        return SourceRef(file=str(request.snapshot))
-    return None
 
 
 def record_run(report, loaded, explicit: Path | None, request) -> list:

@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import Field
 
 from resilience.engine.interface import CheckMeta, Finding
+from resilience.frameworks_view import FrameworkView
 from resilience.model import CollectionGap, Domain, Organisation, Severity, Status
 from resilience.model.estate import Strict
 
@@ -55,17 +56,28 @@ class Report(Strict):
     gaps: list[CollectionGap]
     summary: Summary
     notes: list[str] = Field(default_factory=list, description="Waiver and baseline notices.")
+    framework: FrameworkView | None = Field(
+        None, description="Results per control of one framework, when --framework was asked.")
 
     def failing(self, at_least: Severity = Severity.INFO) -> list[Finding]:
         return [f for f in self.findings if f.status == Status.FAIL and f.severity >= at_least]
 
     def with_findings(self, findings: list[Finding], notes: list[str] | None = None) -> Report:
-        """A copy with changed findings (waivers, baselines) and a recomputed summary."""
-        return self.model_copy(update={
+        """A copy with changed findings (waivers, baselines) and a recomputed summary and view."""
+        report = self.model_copy(update={
             "findings": findings,
             "notes": self.notes + (notes or []),
             "summary": summarise(findings, self.gaps, self.checks, self.omitted_passes),
         })
+        return report.with_framework(self.framework.framework) if self.framework else report
+
+    def with_framework(self, framework: str | None) -> Report:
+        """A copy that carries the view of ``framework`` (caf, nist_csf, cis, iso27001)."""
+        if framework is None:
+            return self
+        from resilience.frameworks_view import framework_view
+
+        return self.model_copy(update={"framework": framework_view(self, framework)})
 
 
 def score(findings: list[Finding], omitted: list[tuple[CheckMeta, int]] = ()) -> int:

@@ -145,10 +145,37 @@ def junit_tree(report: Report) -> ET.Element:
     out.text = xml_text("\n".join([headline(report), *report.notes]))
     total["tests"] += max(1, len(report.gaps))
     total["errors"] += len(report.gaps)
+    if report.framework is not None:
+        for key, value in _framework_suite(root, report, stamp).items():
+            total[key] += value
     for key, value in total.items():
         root.set(key, str(value))
     root.set("time", "0")
     return root
+
+
+def _framework_suite(root: ET.Element, report: Report, stamp: str) -> dict[str, int]:
+    """A suite per framework: a case per control; not met fails, not assessed is skipped."""
+    from resilience.frameworks_view import ControlStatus
+
+    view = report.framework
+    counts = {"tests": len(view.controls), "failures": view.summary[ControlStatus.NOT_MET],
+              "errors": 0, "skipped": view.summary[ControlStatus.NOT_ASSESSED]}
+    suite = ET.SubElement(root, "testsuite", {
+        "name": xml_text(f"framework {view.name}"), **{k: str(v) for k, v in counts.items()},
+        "time": "0", "timestamp": stamp})
+    for c in view.controls:
+        case = ET.SubElement(suite, "testcase", {
+            "classname": xml_text(f"framework.{view.framework}"),
+            "name": xml_text(f"{c.id} {c.title}"), "time": "0"})
+        checks = ", ".join(o.check_id for o in c.checks) or "none"
+        if c.status == ControlStatus.NOT_MET:
+            fail = ET.SubElement(case, "failure", {"message": xml_text(c.reason),
+                                                   "type": "not-met"})
+            fail.text = xml_text(f"{c.reason} Checks: {checks}.")
+        elif c.status == ControlStatus.NOT_ASSESSED:
+            ET.SubElement(case, "skipped", {"message": xml_text(c.reason)})
+    return counts
 
 
 class JunitFormatter(Formatter):

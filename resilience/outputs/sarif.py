@@ -257,8 +257,20 @@ def sarif_document(report: Report, context: RenderContext, cwd: Path | None = No
                 "complete": s.complete,
                 "byStatus": {k.value: v for k, v in s.by_status.items()},
                 "collectionGaps": len(report.gaps),
+                **({"framework": _framework(report)} if report.framework else {}),
             },
         }],
+    }
+
+
+def _framework(report: Report) -> dict:
+    """The framework view, control by control, as run properties."""
+    view = report.framework
+    return {
+        "id": view.framework, "name": view.name,
+        "summary": {k.value: v for k, v in view.summary.items()},
+        "controls": [{"id": c.id, "status": c.status.value, "reason": c.reason,
+                      "checks": [o.check_id for o in c.checks]} for c in view.controls],
     }
 
 

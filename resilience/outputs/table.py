@@ -51,6 +51,10 @@ def report_renderable(report: Report, context: RenderContext, *, show_passes: bo
         for g in report.gaps:
             gaps.add_row(g.source.value, Text(g.scope), ", ".join(g.kinds), Text(g.reason))
         parts.append(gaps)
+    if report.framework is not None:
+        from resilience.frameworks_view import framework_renderable
+
+        parts.append(framework_renderable(report.framework))
     for note in report.notes:
         parts.append(Text(f"note: {note}", style="yellow"))
     parts.append(Text(headline(report), style="bold"))
