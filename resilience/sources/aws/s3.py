@@ -1,0 +1,126 @@
+"""S3 buckets: versioning, Object Lock, replication and lifecycle of old versions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from resilience.model import CopyKind, SystemKind
+from resilience.sources.aws.common import SYSTEM_KINDS, Scope, chunks, error_code, pages
+from resilience.sources.aws.facts import Facts, Resource
+from resilience.sources.aws.fanout import Result, Unit
+from resilience.sources.aws.mapping import (
+    CONTINUOUS,
+    FOREVER,
+    REPLICATION_INTERVAL,
+    make_system,
+    native_copy,
+    tag_dict,
+    trust_domain_id,
+)
+
+BUCKETS_PER_UNIT = 20
+_ABSENT = {"NoSuchTagSet", "ObjectLockConfigurationNotFoundError", "NoSuchLifecycleConfiguration",
+           "ReplicationConfigurationNotFoundError", "ServerSideEncryptionConfigurationNotFoundError",
+           "NoSuchBucketPolicy"}
+
+
+def collect_s3(scope: Scope) -> Result:
+    """List the account's buckets once, then read them in batches, grouped by region."""
+    s3 = scope.session.client("s3")
+    buckets = list(pages(s3, "list_buckets", "Buckets"))
+    regions: dict[str, str | None] = {}
+    for b in buckets:
+        region = b.get("BucketRegion")
+        if region is None:
+            loc = s3.get_bucket_location(Bucket=b["Name"]).get("LocationConstraint")
+            region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(loc, loc)
+        regions[b["Name"]] = region
+    wanted = [n for n, r in regions.items() if not scope.regions or r in scope.regions]
+    by_region: dict[str | None, list[str]] = {}
+    for name in wanted:
+        by_region.setdefault(regions[name], []).append(name)
+    units = []
+    for region, names in by_region.items():
+        for batch in chunks(names, BUCKETS_PER_UNIT):
+            sub = Scope(scope.session, region, scope.keys, scope.regions)
+            units.append(Unit(scope.account, region, "s3", SYSTEM_KINDS,
+                              (lambda sub=sub, batch=batch: _buckets(sub, batch, regions)),
+                              detail=f"buckets {batch[0]}.."))
+    return Result(more=units)
+
+
+def _optional(call, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+    try:
+        return call(*args, **kwargs)
+    except ClientError as exc:
+        if error_code(exc) in _ABSENT:
+            return None
+        raise
+
+
+def _noncurrent_retention(lifecycle: dict[str, Any] | None) -> timedelta:
+    days = [r["NoncurrentVersionExpiration"].get("NoncurrentDays")
+            for r in (lifecycle or {}).get("Rules", [])
+            if r.get("Status") == "Enabled" and r.get("NoncurrentVersionExpiration")]
+    days = [d for d in days if d]
+    return timedelta(days=min(days)) if days else FOREVER
+
+
+def _lock(lock: dict[str, Any] | None) -> tuple[bool, str | None]:
+    conf = (lock or {}).get("ObjectLockConfiguration") or {}
+    if conf.get("ObjectLockEnabled") != "Enabled":
+        return False, None
+    default = (conf.get("Rule") or {}).get("DefaultRetention") or {}
+    mode = default.get("Mode")
+    if mode == "COMPLIANCE":
+        return True, "S3 Object Lock compliance mode (default retention)"
+    if mode == "GOVERNANCE":
+        return False, "S3 Object Lock governance mode (bypassable with s3:BypassGovernanceRetention)"
+    return False, "S3 Object Lock enabled without a default retention"
+
+
+def _buckets(scope: Scope, names: list[str], regions: dict[str, str | None]) -> Result:
+    s3 = scope.client("s3")
+    facts = Facts()
+    for name in names:
+        try:
+            tagging = _optional(s3.get_bucket_tagging, Bucket=name)
+        except ClientError as exc:
+            if error_code(exc) == "NoSuchBucket":
+                continue  # deleted since it was listed
+            raise
+        tags = tag_dict((tagging or {}).get("TagSet"))
+        arn = f"arn:{scope.partition}:s3:::{name}"
+        system = make_system(arn=arn, name=name, kind=SystemKind.BUCKET,
+                             resource_type="AWS::S3::Bucket", account=scope.account,
+                             region=scope.region, tags=tags, keys=scope.keys, zone_redundant=True)
+        encryption = _optional(s3.get_bucket_encryption, Bucket=name)
+        encrypted = True if encryption else None
+        facts.resources.append(Resource(system=system, arns=(arn,), tags=tags, encrypted=encrypted))
+        versioning = s3.get_bucket_versioning(Bucket=name).get("Status")
+        immutable, immutability = _lock(_optional(s3.get_object_lock_configuration, Bucket=name))
+        if versioning == "Enabled":
+            lifecycle = _optional(s3.get_bucket_lifecycle_configuration, Bucket=name)
+            facts.copies.append(native_copy(
+                system, "s3-versioning", tool="S3 versioning", kind=CopyKind.SNAPSHOT,
+                frequency=CONTINUOUS, retention=_noncurrent_retention(lifecycle),
+                immutable=immutable, immutability=immutability, encrypted=encrypted))
+        replication = _optional(s3.get_bucket_replication, Bucket=name)
+        rules = ((replication or {}).get("ReplicationConfiguration") or {}).get("Rules", [])
+        for i, rule in enumerate(rules):
+            if rule.get("Status") != "Enabled":
+                continue
+            dest = rule.get("Destination") or {}
+            dest_name = str(dest.get("Bucket", "")).split(":")[-1]
+            account = dest.get("Account") or scope.account
+            region = regions.get(dest_name) if account == scope.account else None
+            facts.copies.append(native_copy(
+                system, f"s3-replication:{rule.get('ID') or i}:{dest_name}",
+                tool="S3 replication", kind=CopyKind.REPLICA, frequency=REPLICATION_INTERVAL,
+                retention=None, immutable=None, region=region, site=region, account=account,
+                trust_domain=trust_domain_id(account),
+                offsite=(region != scope.region) if region else None, encrypted=encrypted))
+    return Result(facts)
