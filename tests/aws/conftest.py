@@ -36,9 +36,10 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def moto(aws_env) -> Iterator[None]:
+    """moto without AWS-managed IAM policies (loading them costs seconds per account)."""
     from moto import mock_aws
 
-    with mock_aws(config={"iam": {"load_aws_managed_policies": True}}):
+    with mock_aws(config={"iam": {"load_aws_managed_policies": False}}):
         yield
 
 
