@@ -39,7 +39,7 @@ class Seeded:
 
 
 def seed_estate(client: ClientFactory, account: str = ACCOUNT, region: str = REGION,
-                with_overlay: bool = True) -> Seeded:
+                with_overlay: bool = True, managed_policies: bool = True) -> Seeded:
     """Seed one account: a tier-1 web server, a database, a table, buckets, EFS, AWS Backup, IAM."""
     out = Seeded()
     ec2 = client("ec2", region)
@@ -132,8 +132,13 @@ def seed_estate(client: ClientFactory, account: str = ACCOUNT, region: str = REG
                                        PasswordReusePrevention=24)
     iam.create_user(UserName="alice.admin")
     iam.create_login_profile(UserName="alice.admin", Password="Correct-Horse-9!")
-    iam.attach_user_policy(UserName="alice.admin",
-                           PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    if managed_policies:
+        admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+    else:  # moto's server loads no AWS-managed policies: an equivalent customer policy
+        admin = iam.create_policy(PolicyName="council-admin", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
+    iam.attach_user_policy(UserName="alice.admin", PolicyArn=admin)
     iam.create_user(UserName="bob.backup")
     iam.create_login_profile(UserName="bob.backup", Password="Correct-Horse-9!")
     mfa = iam.create_virtual_mfa_device(VirtualMFADeviceName="bob")["VirtualMFADevice"]

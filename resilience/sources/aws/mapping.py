@@ -158,18 +158,30 @@ def _condition(op: str, actual: str | None, wanted: str) -> bool:
     return False
 
 
-def selects(sel: Selection, res: Resource) -> bool:
-    """Whether an AWS Backup selection picks ``res``: (ARNs or any tag) and every condition,
-    minus NotResources."""
-    tag_sets = [res.tags, *res.volume_tags.values()]
-    by_arn = any(fnmatchcase(a, pat) for pat in sel.resources for a in res.arns)
-    by_tag = any(t.get(k) == v for k, v in sel.tags_any for t in tag_sets)
+def _members(res: Resource) -> list[tuple[str, dict[str, str]]]:
+    """The resources AWS would judge one by one: the system itself and its parts (volumes)."""
+    out = []
+    for arn in res.arns:
+        part = arn.rsplit("/", 1)[-1]
+        out.append((arn, res.volume_tags.get(part, {}) if part in res.volume_ids and
+                    arn != res.system.id else res.tags))
+    return out
+
+
+def _selected(sel: Selection, arn: str, tags: dict[str, str]) -> bool:
+    by_arn = any(fnmatchcase(arn, pat) for pat in sel.resources)
+    by_tag = any(tags.get(k) == v for k, v in sel.tags_any)
     if not (by_arn or by_tag):
         return False
-    if any(fnmatchcase(a, pat) for pat in sel.not_resources for a in res.arns):
+    if any(fnmatchcase(arn, pat) for pat in sel.not_resources):
         return False
-    return all(any(_condition(op, t.get(key), value) for t in tag_sets)
-               for op, key, value in sel.conditions)
+    return all(_condition(op, tags.get(key), value) for op, key, value in sel.conditions)
+
+
+def selects(sel: Selection, res: Resource) -> bool:
+    """Whether an AWS Backup selection picks ``res`` or one of its parts: (an ARN pattern or any
+    listed tag) and every condition, and not NotResources."""
+    return any(_selected(sel, arn, tags) for arn, tags in _members(res))
 
 
 def _dlm_targets(policy: DlmPolicy, res: Resource) -> bool:
