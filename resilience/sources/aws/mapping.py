@@ -29,6 +29,7 @@ PITR_INTERVAL = timedelta(minutes=5)
 """RDS and DynamoDB point-in-time recovery: restorable to within about five minutes."""
 REPLICATION_INTERVAL = timedelta(minutes=15)
 """S3 replication: most objects within 15 minutes (the Replication Time Control target)."""
+REPLICA_PREFIX = "s3-replication:"
 EFS_DEFAULT_FREQUENCY = timedelta(days=1)
 EFS_DEFAULT_RETENTION = timedelta(days=35)
 LAG_VAULT = "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
@@ -266,6 +267,20 @@ def _plan_copies(plan: BackupPlan, res: Resource, idx: _Index,
     return out
 
 
+def _placed_replica(copy: BackupCopy, idx: _Index) -> BackupCopy:
+    """An S3 replica's region, from the destination bucket when this run saw it."""
+    suffix = copy.id.split("#", 1)[-1]
+    if not suffix.startswith(REPLICA_PREFIX) or copy.region is not None:
+        return copy
+    dest = idx.resources.get(f"arn:{_partition(copy.system)}:s3:::{suffix.rsplit(':', 1)[-1]}")
+    if dest is None or dest.system.account != copy.account:
+        return copy
+    source = idx.resources[copy.system].system if copy.system in idx.resources else None
+    region = dest.system.region
+    return copy.model_copy(update={"region": region, "site": region,
+                                   "offsite": region != source.region if source else None})
+
+
 def _restore_tests(copies: list[BackupCopy], vault_of: dict[str, str], jobs: list[RestoreJob],
                    idx: _Index) -> None:
     """Attach the latest restore job per (system, vault) to the copies in that vault."""
@@ -311,7 +326,7 @@ def backup_copies(facts: Facts, now: datetime) -> list[BackupCopy]:
                 vault_of[copy.id] = vault
 
     for copy in facts.copies:
-        add(copy)
+        add(_placed_replica(copy, idx))
     covered: set[tuple[str, str]] = set()
     for sel in facts.selections:
         plan = idx.plans.get((sel.account, sel.region, sel.plan_id))

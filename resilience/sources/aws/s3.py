@@ -14,6 +14,7 @@ from resilience.sources.aws.fanout import Result, Unit
 from resilience.sources.aws.mapping import (
     CONTINUOUS,
     FOREVER,
+    REPLICA_PREFIX,
     REPLICATION_INTERVAL,
     make_system,
     native_copy,
@@ -28,28 +29,29 @@ _ABSENT = {"NoSuchTagSet", "ObjectLockConfigurationNotFoundError", "NoSuchLifecy
 
 
 def collect_s3(scope: Scope) -> Result:
-    """List the account's buckets once, then read them in batches, grouped by region."""
+    """List the account's buckets once, then read them in batches on the pool."""
     s3 = scope.session.client("s3")
-    buckets = list(pages(s3, "list_buckets", "Buckets"))
-    regions: dict[str, str | None] = {}
-    for b in buckets:
-        region = b.get("BucketRegion")
-        if region is None:
-            loc = s3.get_bucket_location(Bucket=b["Name"]).get("LocationConstraint")
-            region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(loc, loc)
-        regions[b["Name"]] = region
-    wanted = [n for n, r in regions.items() if not scope.regions or r in scope.regions]
+    # Asking for a page size makes S3 return each bucket's region with the listing.
+    pager = s3.get_paginator("list_buckets").paginate(PaginationConfig={"PageSize": 1000})
+    buckets = [b for page in pager for b in page.get("Buckets") or []]
+    known = {b["Name"]: b["BucketRegion"] for b in buckets if b.get("BucketRegion")}
+    wanted = [b["Name"] for b in buckets
+              if not scope.regions or b["Name"] not in known or known[b["Name"]] in scope.regions]
     by_region: dict[str | None, list[str]] = {}
     for name in wanted:
-        by_region.setdefault(regions[name], []).append(name)
+        by_region.setdefault(known.get(name), []).append(name)
     units = []
     for region, names in by_region.items():
         for batch in chunks(names, BUCKETS_PER_UNIT):
-            sub = Scope(scope.session, region, scope.keys, scope.regions)
             units.append(Unit(scope.account, region, "s3", SYSTEM_KINDS,
-                              (lambda sub=sub, batch=batch: _buckets(sub, batch, regions)),
+                              (lambda region=region, batch=batch: _buckets(scope, region, batch)),
                               detail=f"buckets {batch[0]}.."))
     return Result(more=units)
+
+
+def _location(scope: Scope, name: str) -> str | None:
+    loc = scope.session.client("s3").get_bucket_location(Bucket=name).get("LocationConstraint")
+    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(loc, loc)
 
 
 def _optional(call, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
@@ -82,11 +84,14 @@ def _lock(lock: dict[str, Any] | None) -> tuple[bool, str | None]:
     return False, "S3 Object Lock enabled without a default retention"
 
 
-def _buckets(scope: Scope, names: list[str], regions: dict[str, str | None]) -> Result:
-    s3 = scope.client("s3")
+def _buckets(scope: Scope, region: str | None, names: list[str]) -> Result:
     facts = Facts()
     for name in names:
         try:
+            bucket_region = region or _location(scope, name)
+            if scope.regions and bucket_region not in scope.regions:
+                continue
+            s3 = scope.session.client("s3", bucket_region)
             tagging = _optional(s3.get_bucket_tagging, Bucket=name)
         except ClientError as exc:
             if error_code(exc) == "NoSuchBucket":
@@ -96,7 +101,7 @@ def _buckets(scope: Scope, names: list[str], regions: dict[str, str | None]) -> 
         arn = f"arn:{scope.partition}:s3:::{name}"
         system = make_system(arn=arn, name=name, kind=SystemKind.BUCKET,
                              resource_type="AWS::S3::Bucket", account=scope.account,
-                             region=scope.region, tags=tags, keys=scope.keys, zone_redundant=True)
+                             region=bucket_region, tags=tags, keys=scope.keys, zone_redundant=True)
         encryption = _optional(s3.get_bucket_encryption, Bucket=name)
         encrypted = True if encryption else None
         facts.resources.append(Resource(system=system, arns=(arn,), tags=tags, encrypted=encrypted))
@@ -116,11 +121,10 @@ def _buckets(scope: Scope, names: list[str], regions: dict[str, str | None]) -> 
             dest = rule.get("Destination") or {}
             dest_name = str(dest.get("Bucket", "")).split(":")[-1]
             account = dest.get("Account") or scope.account
-            region = regions.get(dest_name) if account == scope.account else None
+            # the destination's region is filled in by the mapping once every bucket is known
             facts.copies.append(native_copy(
-                system, f"s3-replication:{rule.get('ID') or i}:{dest_name}",
+                system, f"{REPLICA_PREFIX}{rule.get('ID') or i}:{dest_name}",
                 tool="S3 replication", kind=CopyKind.REPLICA, frequency=REPLICATION_INTERVAL,
-                retention=None, immutable=None, region=region, site=region, account=account,
-                trust_domain=trust_domain_id(account),
-                offsite=(region != scope.region) if region else None, encrypted=encrypted))
+                retention=None, immutable=None, region=None, site=None, account=account,
+                trust_domain=trust_domain_id(account), offsite=None, encrypted=encrypted))
     return Result(facts)

@@ -68,6 +68,21 @@ class AccountSession:
             return made
 
 
+_loader_lock = threading.Lock()
+_loader: Any = None
+
+
+def _share_models(session: boto3.Session) -> None:
+    """Give every session one process-wide model loader: each service's JSON is parsed once,
+    not once per account (EC2's model alone takes about 100 ms to parse)."""
+    global _loader
+    with _loader_lock:
+        if _loader is None:
+            _loader = session._session.get_component("data_loader")
+        else:
+            session._session.register_component("data_loader", _loader)
+
+
 def _partition_of(arn: str) -> str:
     parts = arn.split(":")
     return parts[1] if len(parts) > 1 and parts[1] else "aws"
@@ -79,6 +94,7 @@ def caller_session(settings: AwsSettings, hook: SessionHook | None = None) -> Ac
         session = boto3.Session(profile_name=settings.profile)
     except ProfileNotFound as exc:
         raise UsageError(f"AWS profile '{settings.profile}' was not found ({exc})") from None
+    _share_models(session)
     if hook is not None:
         hook(session)
     config = client_config(settings)
@@ -111,10 +127,9 @@ def assume_role(parent: AccountSession, account_id: str, settings: AwsSettings,
         metadata=fetch(), refresh_using=fetch, method="sts-assume-role")
     core = botocore.session.get_session()
     core._credentials = credentials  # botocore has no public setter for refreshable credentials
-    # Share the parsed service models: parsing EC2's alone costs ~100 ms per session.
-    core.register_component("data_loader", parent.session._session.get_component("data_loader"))
     session = boto3.Session(botocore_session=core,
                             region_name=parent.session.region_name or parent.home_region)
+    _share_models(session)
     if hook is not None:
         hook(session)
     return AccountSession(session, account_id, parent.partition, parent.config,
