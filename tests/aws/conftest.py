@@ -52,8 +52,8 @@ class Overlay:
     """Answers operations moto lacks (or injects errors) through botocore's ``before-call``.
 
     ``answers`` maps (service name, operation) to a response dict or to a callable taking the
-    call's API parameters and returning one (or None to let moto answer). Canned responses are validated against the
-    operation's output shape. ``calls`` records every operation the code under test made.
+    call's API parameters and returning one (or None to let moto answer). Canned responses are
+    validated against the operation's output shape. ``calls`` records every operation made.
     """
 
     def __init__(self, answers: dict[tuple[str, str], Any] | None = None):

@@ -73,7 +73,8 @@ def test_check_aws_against_moto_server(server, tmp_path):
     # the web server's protection is AWS Backup and DLM, which moto's server cannot list
     # (HTTP 500 or 404): that is a gap, and the check says it cannot tell, not pass or fail
     web = findings[("backup_system_has_copy", seeded.instance)]
-    assert web["status"] == "error" and f"not collected for aws:{ACCOUNT}:{REGION}:" in web["message"]
+    assert web["status"] == "error"
+    assert f"not collected for aws:{ACCOUNT}:{REGION}:" in web["message"]
     scopes = {g["scope"] for g in report["gaps"]}
     assert f"aws:{ACCOUNT}:{REGION}:backup" in scopes and f"aws:{ACCOUNT}:{REGION}:dlm" in scopes
     assert report["summary"]["complete"] is False
@@ -82,4 +83,17 @@ def test_check_aws_against_moto_server(server, tmp_path):
 
     strict = _cli(server, tmp_path, "--strict")
     assert strict.returncode == 3
-    _ = env
+
+    snapshot = tmp_path / "estate.json"
+    inv = subprocess.run(
+        [sys.executable, "-m", "resilience", "inventory", "--aws", "--region", REGION, "-q",
+         "--output", str(snapshot)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert inv.returncode == 0, inv.stderr
+    estate = json.loads(snapshot.read_text())
+    systems = {s["id"]: s for s in estate["systems"]}
+    assert systems[seeded.instance]["tier"] == 1
+    assert systems[seeded.instance]["services"] == ["revenues"]
+    people = {a["name"]: a for a in estate["accounts"]}
+    assert people["alice.admin"]["privileged"] is True and people["alice.admin"]["mfa"] is False
+    assert "Correct-Horse" not in snapshot.read_text()

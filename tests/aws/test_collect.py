@@ -1,4 +1,4 @@
-"""A full collection against moto (in-process): what lands in the estate, and that it was read-only."""
+"""A full collection against moto (in-process): what lands in the estate; that it only read."""
 
 from __future__ import annotations
 

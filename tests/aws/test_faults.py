@@ -16,7 +16,6 @@ from tests.aws.seed import ACCOUNT, REGION, seed_estate
 from tests.helpers import run_one
 
 
-
 @pytest.fixture(scope="module")
 def seeded():
     """One seeded moto for the module: collection is read-only, so tests cannot disturb it."""

@@ -45,7 +45,8 @@ def _resource(tags=None, volume_tags=None):
                          kind=SystemKind.VM, resource_type="AWS::EC2::Instance",
                          account="111122223333", region="eu-west-2", tags=tags or {},
                          keys=TagKeys())
-    return Resource(system=system, arns=(system.id, "arn:aws:ec2:eu-west-2:111122223333:volume/v-1"),
+    volume = "arn:aws:ec2:eu-west-2:111122223333:volume/v-1"
+    return Resource(system=system, arns=(system.id, volume),
                     tags=tags or {}, volume_ids=("v-1",), volume_tags=volume_tags or {})
 
 
@@ -176,3 +177,28 @@ def test_an_unknown_profile_is_a_usage_error(aws_env):
 
     with pytest.raises(UsageError, match="profile 'nope'"):
         AwsSource(AwsSettings(profile="nope"), TagKeys()).collect(NullProgress())
+
+
+class _TruncatingS3:
+    """An S3 endpoint that cuts ListBuckets at the page size without a token (as moto does)."""
+
+    def __init__(self, n: int):
+        self.buckets = [{"Name": f"b{i}"} for i in range(n)]
+
+    def get_paginator(self, _):
+        outer = self
+
+        class _Pager:
+            def paginate(self, PaginationConfig):  # noqa: N803 - botocore's spelling
+                return [{"Buckets": outer.buckets[:PaginationConfig["PageSize"]]}]
+        return _Pager()
+
+    def list_buckets(self):
+        return {"Buckets": self.buckets}
+
+
+def test_bucket_listing_survives_an_endpoint_that_truncates():
+    from resilience.sources.aws.s3 import PAGE, list_buckets
+
+    assert len(list_buckets(_TruncatingS3(PAGE + 5))) == PAGE + 5
+    assert len(list_buckets(_TruncatingS3(3))) == 3

@@ -1,4 +1,4 @@
-"""Which accounts and regions to read: the caller's account, Organizations members, assumed roles."""
+"""Which accounts and regions to read: the caller's, Organizations members, assumed roles."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def _member_accounts(caller: AccountSession, settings: AwsSettings, gaps: list) 
     return [a for a in wanted if a != caller.account_id]
 
 
-def _regions(session: AccountSession, settings: AwsSettings) -> tuple[list[str], CollectionGap | None]:
+def _regions(session: AccountSession,
+             settings: AwsSettings) -> tuple[list[str], CollectionGap | None]:
     if settings.regions:
         return list(dict.fromkeys(settings.regions)), None
     home = session.session.region_name or session.home_region

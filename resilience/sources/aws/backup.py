@@ -1,4 +1,4 @@
-"""AWS Backup: plans and rules, selections, vaults and their locks, recovery points, restore jobs."""
+"""AWS Backup: plans, rules, selections, vaults and locks, recovery points, restore jobs."""
 
 from __future__ import annotations
 
@@ -85,7 +85,8 @@ def _plan(scope: Scope, plan_id: str) -> Result:
         conditions = []
         for op, entries in (sel.get("Conditions") or {}).items():
             for e in entries or []:
-                conditions.append((op, _tag_key(e.get("ConditionKey", "")), e.get("ConditionValue", "")))
+                conditions.append((op, _tag_key(e.get("ConditionKey", "")),
+                                   e.get("ConditionValue", "")))
         facts.selections.append(Selection(
             plan_id=plan_id, account=scope.account, region=scope.region or "",
             name=sel.get("SelectionName", ""), resources=list(sel.get("Resources") or []),
@@ -104,10 +105,7 @@ def _recovery_points(scope: Scope, vault: Vault) -> Result:
                     BackupVaultName=vault.name):
         created = rp.get("CreationDate")
         delete_at = (rp.get("CalculatedLifecycle") or {}).get("DeleteAt")
-        if delete_at and created:
-            retention = delete_at - created
-        else:
-            retention = _days(rp.get("Lifecycle"))
+        retention = delete_at - created if delete_at and created else _days(rp.get("Lifecycle"))
         facts.recovery_points.append(RecoveryPoint(
             arn=rp.get("RecoveryPointArn", ""), resource_arn=rp.get("ResourceArn", ""),
             vault_arn=rp.get("BackupVaultArn") or vault.arn, account=scope.account,
@@ -132,7 +130,8 @@ def _restore_jobs(scope: Scope) -> Result:
     backup = scope.client("backup")
     return Result(Facts(restore_jobs=[
         RestoreJob(
-            recovery_point_arn=j.get("RecoveryPointArn"), source_resource_arn=j.get("SourceResourceArn"),
+            recovery_point_arn=j.get("RecoveryPointArn"),
+            source_resource_arn=j.get("SourceResourceArn"),
             vault_arn=j.get("BackupVaultArn"), created=j.get("CreationDate"),
             completed=j.get("CompletionDate"), status=j.get("Status"),
             validation=j.get("ValidationStatus"),

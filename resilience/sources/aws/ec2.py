@@ -31,7 +31,8 @@ def collect_compute(scope: Scope) -> Result:
             system = make_system(
                 arn=f"{prefix}:instance/{iid}", name=tags.get("Name") or iid, kind=SystemKind.VM,
                 resource_type="AWS::EC2::Instance", account=scope.account, region=scope.region,
-                tags=tags, keys=scope.keys, zones=[inst.get("Placement", {}).get("AvailabilityZone")],
+                tags=tags, keys=scope.keys,
+                zones=[inst.get("Placement", {}).get("AvailabilityZone")],
                 zone_redundant=False, os=inst.get("PlatformDetails") or inst.get("Platform"),
                 internet_facing=bool(inst.get("PublicIpAddress")),
             )

@@ -18,8 +18,8 @@ _REGION = {"UnrecognizedClientException", "AuthFailure", "OptInRequired", "Inval
            "SubscriptionRequiredException", "UnsupportedOperation"}
 _UNIMPLEMENTED = {"NotImplemented", "NotImplementedException", "501", "404", "NotFound",
                   "UnknownOperationException", "InvalidAction"}
-_THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
-              "SlowDown", "ProvisionedThroughputExceededException"}
+_THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException",
+              "RequestLimitExceeded", "SlowDown", "ProvisionedThroughputExceededException"}
 
 
 def classify(exc: BaseException) -> tuple[str, str]:
@@ -51,7 +51,8 @@ def classify(exc: BaseException) -> tuple[str, str]:
                                       "offered in this region"
     if isinstance(exc, BotoCoreError):
         return type(exc).__name__, f"the AWS SDK failed: {exc}"[:300]
-    return type(exc).__name__, f"unexpected failure while collecting ({type(exc).__name__}: {exc})"[:300]
+    name = type(exc).__name__
+    return name, f"unexpected failure while collecting ({name}: {exc})"[:300]
 
 
 def scope_of(account: str, region: str | None, service: str) -> str:
@@ -59,7 +60,8 @@ def scope_of(account: str, region: str | None, service: str) -> str:
 
 
 def gap_for(exc: BaseException, *, account: str, region: str | None, service: str,
-            kinds: tuple[DataKind, ...] | list[DataKind], detail: str | None = None) -> CollectionGap:
+            kinds: tuple[DataKind, ...] | list[DataKind],
+            detail: str | None = None) -> CollectionGap:
     """The gap recorded when ``service`` could not be read in ``account``/``region``."""
     code, reason = classify(exc)
     if detail:

@@ -1,4 +1,4 @@
-"""Run collection units (account x region x service) on a bounded thread pool, follow-ups included."""
+"""Run collection units (account x region x service) on one bounded pool, follow-ups too."""
 
 from __future__ import annotations
 

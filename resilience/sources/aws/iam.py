@@ -1,4 +1,4 @@
-"""IAM: the credential report, admin and backup-admin rights, the password policy (never secrets)."""
+"""IAM: the credential report, admin and backup-admin rights, the password policy; no secrets."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ _ADMIN_ACTIONS = ("iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:AttachRolePo
                   "iam:PutRolePolicy", "iam:CreatePolicyVersion", "iam:UpdateAssumeRolePolicy",
                   "iam:AddUserToGroup")
 _BACKUP_DELETE = ("backup:DeleteRecoveryPoint", "backup:DeleteBackupVault",
-                  "backup:UpdateRecoveryPointLifecycle", "backup:DeleteBackupVaultLockConfiguration",
-                  "backup:DeleteBackupPlan")
+                  "backup:UpdateRecoveryPointLifecycle",
+                  "backup:DeleteBackupVaultLockConfiguration", "backup:DeleteBackupPlan")
 _UNKNOWN = {"", "N/A", "no_information", "not_supported"}
 REPORT_WAIT_SECONDS = 60
 
@@ -89,8 +89,8 @@ class _Rights:
             for g in page.get("GroupDetailList", []):
                 groups[g["GroupName"]] = g
             for p in page.get("Policies", []):
-                default = next((v for v in p.get("PolicyVersionList", []) if v.get("IsDefaultVersion")),
-                               None)
+                default = next((v for v in p.get("PolicyVersionList", [])
+                                if v.get("IsDefaultVersion")), None)
                 self.local[p["Arn"]] = default.get("Document") if default else None
         self.groups = groups
 
@@ -182,7 +182,8 @@ def _password_policy(iam: Any) -> PasswordPolicy:
         return PasswordPolicy(min_length=8, complexity=True)
     complexity = all(p.get(k) for k in ("RequireSymbols", "RequireNumbers",
                                        "RequireUppercaseCharacters", "RequireLowercaseCharacters"))
-    max_age = p.get("MaxPasswordAge") if p.get("ExpirePasswords", bool(p.get("MaxPasswordAge"))) else None
+    expires = p.get("ExpirePasswords", bool(p.get("MaxPasswordAge")))
+    max_age = p.get("MaxPasswordAge") if expires else None
     return PasswordPolicy(min_length=p.get("MinimumPasswordLength"),
                           max_age=timedelta(days=max_age) if max_age else None,
                           reuse_prevention=p.get("PasswordReusePrevention"), complexity=complexity)

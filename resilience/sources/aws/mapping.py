@@ -9,7 +9,15 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from resilience.config import TagKeys
-from resilience.model import BackupCopy, CopyKind, Hosting, Provider, System, SystemKind, TrustDomain
+from resilience.model import (
+    BackupCopy,
+    CopyKind,
+    Hosting,
+    Provider,
+    System,
+    SystemKind,
+    TrustDomain,
+)
 from resilience.sources.aws.facts import (
     BackupPlan,
     DlmPolicy,
@@ -81,8 +89,8 @@ def business(tags: dict[str, str], keys: TagKeys) -> tuple[int | None, list[str]
 
 
 def make_system(*, arn: str, name: str, kind: SystemKind, resource_type: str, account: str,
-                region: str | None, tags: dict[str, str], keys: TagKeys, zones: list[str] | None = None,
-                **fields: Any) -> System:
+                region: str | None, tags: dict[str, str], keys: TagKeys,
+                zones: list[str] | None = None, **fields: Any) -> System:
     tier, services, owner = business(tags, keys)
     zones = [z for z in (zones or []) if z]
     return System(id=arn, name=name or arn, kind=kind, hosting=Hosting.AWS,
@@ -355,8 +363,9 @@ def backup_copies(facts: Facts, now: datetime) -> list[BackupCopy]:
         if sid is None or sid in have_backup or not pr.vault_arn:
             continue
         system = idx.resources[sid].system
-        copy = _vault_copy(system, f"aws-backup:protected:{pr.vault_arn.split(':')[-1]}", pr.vault_arn,
-                           idx, now, frequency=None, retention=None, last_success=pr.last_backup)
+        suffix = f"aws-backup:protected:{pr.vault_arn.split(':')[-1]}"
+        copy = _vault_copy(system, suffix, pr.vault_arn, idx, now, frequency=None,
+                           retention=None, last_success=pr.last_backup)
         add(copy, pr.vault_arn)
         have_backup.add(sid)
     _dlm_copies(facts, idx, add)

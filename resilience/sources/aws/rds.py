@@ -1,4 +1,4 @@
-"""RDS and Aurora: instances, clusters, automated backups, cross-region backup replication, replicas."""
+"""RDS and Aurora: instances, clusters, automated backups and their replication, replicas."""
 
 from __future__ import annotations
 
@@ -65,7 +65,8 @@ def collect_rds(scope: Scope) -> Result:
     for cl in pages(rds, "describe_db_clusters", "DBClusters"):
         tags = tag_dict(cl.get("TagList"))
         system = make_system(
-            arn=cl["DBClusterArn"], name=cl.get("DBClusterIdentifier", ""), kind=SystemKind.DATABASE,
+            arn=cl["DBClusterArn"], name=cl.get("DBClusterIdentifier", ""),
+            kind=SystemKind.DATABASE,
             resource_type="AWS::RDS::DBCluster", account=scope.account, region=scope.region,
             tags=tags, keys=scope.keys, zones=list(cl.get("AvailabilityZones") or []),
             zone_redundant=bool(cl.get("MultiAZ")),
@@ -89,7 +90,8 @@ def collect_rds(scope: Scope) -> Result:
         tags = tag_dict(db.get("TagList"))
         zones = [db.get("AvailabilityZone"), db.get("SecondaryAvailabilityZone")]
         system = make_system(
-            arn=db["DBInstanceArn"], name=db.get("DBInstanceIdentifier", ""), kind=SystemKind.DATABASE,
+            arn=db["DBInstanceArn"], name=db.get("DBInstanceIdentifier", ""),
+            kind=SystemKind.DATABASE,
             resource_type="AWS::RDS::DBInstance", account=scope.account, region=scope.region,
             tags=tags, keys=scope.keys, zones=zones, zone_redundant=bool(db.get("MultiAZ")),
             deletion_protection=db.get("DeletionProtection"),
@@ -101,7 +103,8 @@ def collect_rds(scope: Scope) -> Result:
                                         encrypted=encrypted))
         facts.copies += _automated(system, db.get("BackupRetentionPeriod"),
                                    db.get("LatestRestorableTime"), encrypted)
-        facts.copies += _replicated_backups(system, db.get("DBInstanceAutomatedBackupsReplications"),
-                                            encrypted)
-        facts.copies += _read_replicas(system, db.get("ReadReplicaDBInstanceIdentifiers"), encrypted)
+        facts.copies += _replicated_backups(
+            system, db.get("DBInstanceAutomatedBackupsReplications"), encrypted)
+        facts.copies += _read_replicas(
+            system, db.get("ReadReplicaDBInstanceIdentifiers"), encrypted)
     return Result(facts)

@@ -8,7 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from resilience.model import CopyKind, SystemKind
-from resilience.sources.aws.common import SYSTEM_KINDS, Scope, chunks, error_code, pages
+from resilience.sources.aws.common import SYSTEM_KINDS, Scope, chunks, error_code
 from resilience.sources.aws.facts import Facts, Resource
 from resilience.sources.aws.fanout import Result, Unit
 from resilience.sources.aws.mapping import (
@@ -23,17 +23,30 @@ from resilience.sources.aws.mapping import (
 )
 
 BUCKETS_PER_UNIT = 20
-_ABSENT = {"NoSuchTagSet", "ObjectLockConfigurationNotFoundError", "NoSuchLifecycleConfiguration",
-           "ReplicationConfigurationNotFoundError", "ServerSideEncryptionConfigurationNotFoundError",
-           "NoSuchBucketPolicy"}
+_ABSENT = {"NoSuchTagSet", "ObjectLockConfigurationNotFoundError",
+           "NoSuchLifecycleConfiguration", "ReplicationConfigurationNotFoundError",
+           "ServerSideEncryptionConfigurationNotFoundError", "NoSuchBucketPolicy"}
+
+
+PAGE = 1000
+
+
+def list_buckets(s3: Any) -> list[dict[str, Any]]:
+    """Every bucket. Asking for a page size makes S3 return each bucket's region too."""
+    pages = list(s3.get_paginator("list_buckets").paginate(PaginationConfig={"PageSize": PAGE}))
+    buckets = [b for page in pages for b in page.get("Buckets") or []]
+    last = pages[-1] if pages else {}
+    if len(last.get("Buckets") or []) >= PAGE and not last.get("ContinuationToken"):
+        # A full page with no token: an endpoint that truncates silently (moto does). List
+        # again without paging rather than lose buckets.
+        seen = {b["Name"] for b in buckets}
+        buckets += [b for b in s3.list_buckets().get("Buckets") or [] if b["Name"] not in seen]
+    return buckets
 
 
 def collect_s3(scope: Scope) -> Result:
     """List the account's buckets once, then read them in batches on the pool."""
-    s3 = scope.session.client("s3")
-    # Asking for a page size makes S3 return each bucket's region with the listing.
-    pager = s3.get_paginator("list_buckets").paginate(PaginationConfig={"PageSize": 1000})
-    buckets = [b for page in pager for b in page.get("Buckets") or []]
+    buckets = list_buckets(scope.session.client("s3"))
     known = {b["Name"]: b["BucketRegion"] for b in buckets if b.get("BucketRegion")}
     wanted = [b["Name"] for b in buckets
               if not scope.regions or b["Name"] not in known or known[b["Name"]] in scope.regions]
@@ -80,7 +93,8 @@ def _lock(lock: dict[str, Any] | None) -> tuple[bool, str | None]:
     if mode == "COMPLIANCE":
         return True, "S3 Object Lock compliance mode (default retention)"
     if mode == "GOVERNANCE":
-        return False, "S3 Object Lock governance mode (bypassable with s3:BypassGovernanceRetention)"
+        return False, ("S3 Object Lock governance mode (bypassable with "
+                       "s3:BypassGovernanceRetention)")
     return False, "S3 Object Lock enabled without a default retention"
 
 

@@ -1,4 +1,4 @@
-"""Sessions and clients: the caller's session, assumed-role sessions, adaptive retries, a client cache."""
+"""Sessions and clients: the caller's, assumed roles, adaptive retries, a client cache."""
 
 from __future__ import annotations
 
@@ -105,7 +105,8 @@ def caller_session(settings: AwsSettings, hook: SessionHook | None = None) -> Ac
         raise SourceError("no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/"
                           "AWS_SECRET_ACCESS_KEY, run `aws sso login`, or pass --profile") from None
     except (ClientError, BotoCoreError) as exc:
-        raise SourceError(f"AWS credentials could not be used (sts:GetCallerIdentity: {exc})") from None
+        raise SourceError(f"AWS credentials could not be used (sts:GetCallerIdentity: "
+                          f"{exc})") from None
     return AccountSession(session, ident["Account"], _partition_of(ident["Arn"]), config)
 
 

@@ -45,7 +45,8 @@ def units_for(target: Target, keys: TagKeys, regions_filter: tuple[str, ...]) ->
     for region in target.regions:
         scope = Scope(target.session, region, keys, regions_filter)
         for service, kinds, fn in REGIONAL:
-            out.append(Unit(account, region, service, kinds, (lambda fn=fn, scope=scope: fn(scope))))
+            out.append(Unit(account, region, service, kinds,
+                            (lambda fn=fn, scope=scope: fn(scope))))
     return out
 
 
