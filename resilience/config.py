@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -34,6 +35,10 @@ class AdExport(Strict):
                                  "Server Operators"],
     )
     group_members: str | None = Field(None, description="Optional CSV of Get-ADGroupMember output.")
+    date_order: Literal["dmy", "mdy"] | None = Field(
+        None, description="How to read dates like 03/04/2020 when the export itself cannot tell: "
+        "dmy (UK) or mdy (US).",
+    )
 
 
 class AwsSettings(Strict):

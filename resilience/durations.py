@@ -26,7 +26,10 @@ def parse_duration(value: Any) -> timedelta:
     if not _WHOLE.match(text):
         raise ValueError(f"'{value}' is not a duration; use a number and a unit: 30m, 4h, 35d, 2w, 1y")
     seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(text))
-    return timedelta(seconds=seconds)
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        raise ValueError(f"'{value}' is too long a duration") from None
 
 
 def format_duration(value: timedelta | None) -> str:
@@ -36,8 +39,8 @@ def format_duration(value: timedelta | None) -> str:
     seconds = int(value.total_seconds())
     if seconds == 0:
         return "0h"
-    for unit, size in (("w", 7 * 86400), ("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0 and (unit != "w" or seconds >= 14 * 86400):
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
             return f"{seconds // size}{unit}"
     if seconds >= 86400:
         return f"{seconds / 86400:.1f}d"

@@ -36,6 +36,7 @@ class CheckRequest:
     domains: frozenset[Domain] = frozenset()
     check_ids: frozenset[str] = frozenset()
     as_of: datetime | None = None
+    include_passes: bool = False
 
 
 @dataclass
@@ -66,7 +67,11 @@ def build_sources(loaded: LoadedConfig, request: EstateRequest) -> list[Source]:
         sources.append(OnPremSource([loaded.resolve(p) for p in cfg.sources.onprem]))
     if cfg.sources.ad:
         ad_source = _lazy("resilience.sources.ad:AdSource")
-        sources.append(ad_source([(e, loaded.resolve(e.file)) for e in cfg.sources.ad]))
+        sources.append(ad_source([
+            (e if e.group_members is None
+             else e.model_copy(update={"group_members": str(loaded.resolve(e.group_members))}),
+             loaded.resolve(e.file))
+            for e in cfg.sources.ad]))
     aws = cfg.sources.aws if cfg.sources.aws and cfg.sources.aws.enabled else None
     if request.aws and aws is None:
         aws = AwsSettings()
@@ -121,7 +126,8 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> tuple[
     selection = Selection(domains=request.domains, check_ids=request.check_ids)
     skip = set(cfg.config.checks.skip)
     checks = [c for c in selection.choose(catalogue) if c.meta.id not in skip]
-    report = run_checks(loaded.estate, loaded.policy, checks, now=request.as_of)
+    report = run_checks(loaded.estate, loaded.policy, checks, now=request.as_of,
+                        include_passes=request.include_passes)
     return report, loaded
 
 

@@ -27,6 +27,9 @@ class TierPolicy(Strict):
     )
     min_retention: Duration = Field(default_factory=lambda: timedelta(days=35))
     restore_test_max_age: Duration = Field(default_factory=lambda: timedelta(days=180))
+    dwell_retention: Duration | None = Field(
+        None, description="Keep one copy at least this long, to predate an unnoticed intrusion."
+    )
     manual_fallback: bool = False
     single_site_allowed: bool = True
     zone_redundancy: bool = False

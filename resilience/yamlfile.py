@@ -13,8 +13,11 @@ from resilience.errors import InputError
 M = TypeVar("M", bound=BaseModel)
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (a silent overwrite hides mistakes)."""
+_SAFE_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when available
+
+
+class _StrictLoader(_SAFE_BASE):  # type: ignore[misc, valid-type]
+    """A safe loader (no object construction) that refuses duplicate keys."""
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -59,10 +62,10 @@ class YamlDocument:
                         child = value_node
                         line = key_node.start_mark.line + 1
                         break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    child = node.value[part]
-                    line = child.start_mark.line + 1
+            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+                  and 0 <= part < len(node.value)):
+                child = node.value[part]
+                line = child.start_mark.line + 1
             if child is None:
                 break
             node = child
@@ -87,17 +90,34 @@ def read_text(path: Path | str) -> str:
 def parse_yaml(text: str, path: str) -> YamlDocument:
     """Parse YAML text safely (no object construction), keeping node positions."""
     try:
-        root = yaml.compose(text, Loader=_StrictLoader)
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        # Compose once and construct from the same node tree: positions and data in one parse.
+        loader = _StrictLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
+        ctx = exc.context_mark
+        opened = exc.context and ("flow" in exc.context or "quoted" in exc.context)
+        if (opened and ctx is not None and exc.problem_mark is not None
+                and ctx.line < exc.problem_mark.line):
+            # An unclosed bracket or quote: where it opened is more useful than where the
+            # parser gave up.
+            problem = (f"{exc.context} that starts here: {problem} "
+                       f"(the parser gave up on line {exc.problem_mark.line + 1})")
+            mark = ctx
+        line = mark.line + 1 if mark else None
         raise InputError(f"YAML syntax error: {problem}", path=path, line=line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML syntax error: {exc}", path=path) from None
     except RecursionError:
         raise InputError("YAML is nested too deeply", path=path) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML's constructors raise these for values such as the date 2024-13-45
+        raise InputError(f"YAML value error: {exc}", path=path) from None
     return YamlDocument(path, data, root)
 
 

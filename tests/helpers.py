@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
+from resilience.engine.interface import CheckContext, Finding
 from resilience.engine.registry import load_catalogue
 from resilience.engine.run import evaluate_check
-from resilience.engine.interface import CheckContext, Finding
 from resilience.model import Estate
 from resilience.policy import Policy, default_policy
 from resilience.sources.onprem import parse_estate_document

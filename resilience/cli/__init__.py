@@ -38,7 +38,17 @@ def _root(
 
 def _register() -> None:
     # Command modules import the library lazily inside each command, so --help stays fast.
-    from resilience.cli import check, checks, demo, init, inventory, schema  # noqa: F401
+    from resilience.cli import check, checks, demo, init, inventory, lessons, schema  # noqa: F401
+
+
+def _terminate_like_interrupt() -> None:
+    """Treat SIGTERM like Ctrl-C, so atomic writes clean up and nothing is left half-written."""
+    import signal
+
+    def _raise(signum, frame):  # noqa: ARG001 - signal handler signature
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _raise)
 
 
 def main() -> None:
@@ -46,6 +56,7 @@ def main() -> None:
     from resilience.errors import ResilienceError
 
     _register()
+    _terminate_like_interrupt()
     try:
         code = app(standalone_mode=False)
     except ResilienceError as exc:

@@ -41,7 +41,8 @@ def check(
     strict: bool = typer.Option(False, "--strict", help="Exit 3 when collection was incomplete."),
     as_of: str | None = typer.Option(None, "--as-of", help="Judge ages as of this date "
                                      "(ISO, default now)."),
-    show_passes: bool = typer.Option(False, "--show-passes", help="List passing results too."),
+    show_passes: bool = typer.Option(False, "--include-passes", "--show-passes",
+                                     help="List passing results too (they are always counted)."),
 ) -> None:
     """Check the estate against your backup, identity and continuity policy."""
     from resilience.cli.run import run_check_command

@@ -43,6 +43,7 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
         domains=frozenset(parse_enum(Domain, d, "--domain") for d in domains),
         check_ids=frozenset(check_ids),
         as_of=parse_as_of(as_of),
+        include_passes=show_passes,
     )
     paths = output_paths(fmts, output)
     with progress() as prog:

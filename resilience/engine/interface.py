@@ -10,7 +10,21 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from resilience.model import DataKind, Domain, Estate, Hosting, Severity, SourceRef, Status, System
+from resilience.model import (
+    Account,
+    BackupCopy,
+    DataKind,
+    Domain,
+    Estate,
+    Hosting,
+    Provider,
+    Service,
+    Severity,
+    SourceRef,
+    Status,
+    System,
+    TrustDomain,
+)
 from resilience.model.estate import Strict
 from resilience.policy import Policy, TierPolicy
 
@@ -120,51 +134,70 @@ class Check(ABC):
         return make_finding(self.meta, ctx, asset, status, message)
 
 
+_ASSET_TYPES = {"BackupCopy": "backup", "TrustDomain": "trust-domain", "Estate": "estate"}
+# Where an account or trust domain lives, so findings carry the provider's remediation step.
+_HOSTING_OF_PROVIDER = {
+    Provider.AWS: Hosting.AWS,
+    Provider.AZURE: Hosting.AZURE,
+    Provider.AD: Hosting.ONPREM,
+    Provider.ONPREM: Hosting.ONPREM,
+}
+
+
 def asset_type_of(asset: Any) -> str:
     """The asset type word used in findings (system, service, backup, account, ...)."""
+    if isinstance(asset, BackupCopy):  # also the on-prem file's nested BackupEntry subclass
+        return "backup"
     name = type(asset).__name__
-    return {"BackupCopy": "backup", "TrustDomain": "trust-domain", "Estate": "estate"}.get(
-        name, name.lower()
-    )
+    return _ASSET_TYPES.get(name, name.lower())
 
 
 def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
                  message: str) -> Finding:
-    """Build a finding for ``asset`` (any estate model with an id) from a check's metadata."""
-    from resilience.model import BackupCopy, Service
+    """Build a finding for ``asset`` (any estate model with an id) from a check's metadata.
 
-    hosting = getattr(asset, "hosting", None)
+    Built with ``model_construct``: every input is already validated (the metadata at catalogue
+    load, the asset at the file boundary), and on large estates validation would dominate.
+    """
+    estate = ctx.estate
     tier = None
     services: list[str] = []
+    fields = type(asset).model_fields
+    hosting = asset.hosting if "hosting" in fields else None
     if isinstance(asset, System):
         tier = ctx.tier_of(asset)
-        services = [s.id for s in ctx.estate.services_by_system.get(asset.id, [])]
+        services = [s.id for s in estate.services_by_system.get(asset.id, ())]
     elif isinstance(asset, Service):
         tier = asset.tier
         services = [asset.id]
+    elif isinstance(asset, Account):
+        hosting = _HOSTING_OF_PROVIDER.get(asset.source)
+    elif isinstance(asset, TrustDomain):
+        hosting = _HOSTING_OF_PROVIDER.get(asset.provider) if asset.provider else None
     elif isinstance(asset, BackupCopy):
-        system = ctx.estate.system_by_id.get(asset.system)
+        system = estate.system_by_id.get(asset.system)
         if system is not None:
             tier = ctx.tier_of(system)
             hosting = system.hosting
-            services = [s.id for s in ctx.estate.services_by_system.get(system.id, [])]
+            services = [s.id for s in estate.services_by_system.get(system.id, ())]
     remediation = meta.remediation
     if hosting is not None and hosting in meta.remediation_steps:
         remediation = f"{meta.remediation} {meta.remediation_steps[hosting]}"
-    asset_id = getattr(asset, "id", None) or "estate"
-    return Finding(
+    is_estate = isinstance(asset, Estate)
+    return Finding.model_construct(
         check_id=meta.id,
         title=meta.title,
         domain=meta.domain,
         severity=meta.severity,
         status=status,
-        asset_id=asset_id,
-        asset_name=getattr(asset, "name", None) if not isinstance(asset, Estate) else None,
+        asset_id=("estate" if is_estate else asset.id) or "estate",
+        asset_name=None if is_estate or "name" not in fields else asset.name,
         asset_type=asset_type_of(asset),
         hosting=hosting,
         tier=tier,
         services=services,
-        message=message,
+        message=str(message),
         remediation=remediation,
-        location=getattr(asset, "declared_at", None),
+        location=asset.declared_at if "declared_at" in fields else None,
+        waiver=None,
     )

@@ -47,6 +47,11 @@ class Report(Strict):
     estate: EstateCounts
     checks: list[CheckMeta]
     findings: list[Finding]
+    omitted_passes: dict[str, int] = Field(
+        default_factory=dict,
+        description="Passing results counted but not listed, by check id (list them with "
+        "--include-passes). Summaries and scores include them.",
+    )
     gaps: list[CollectionGap]
     summary: Summary
     notes: list[str] = Field(default_factory=list, description="Waiver and baseline notices.")
@@ -54,9 +59,17 @@ class Report(Strict):
     def failing(self, at_least: Severity = Severity.INFO) -> list[Finding]:
         return [f for f in self.findings if f.status == Status.FAIL and f.severity >= at_least]
 
+    def with_findings(self, findings: list[Finding], notes: list[str] | None = None) -> Report:
+        """A copy with changed findings (waivers, baselines) and a recomputed summary."""
+        return self.model_copy(update={
+            "findings": findings,
+            "notes": self.notes + (notes or []),
+            "summary": summarise(findings, self.gaps, self.checks, self.omitted_passes),
+        })
 
-def score(findings: list[Finding]) -> int:
-    """Severity-weighted share of passing findings; errors count against (fail closed)."""
+
+def score(findings: list[Finding], omitted: list[tuple[CheckMeta, int]] = ()) -> int:
+    """Severity-weighted share of passing results; errors count against (fail closed)."""
     total = passed = 0
     for f in findings:
         if f.status == Status.WAIVED:
@@ -65,23 +78,32 @@ def score(findings: list[Finding]) -> int:
         total += w
         if f.status == Status.PASS:
             passed += w
+    for meta, count in omitted:
+        total += SEVERITY_WEIGHT[meta.severity] * count
+        passed += SEVERITY_WEIGHT[meta.severity] * count
     return 100 if total == 0 else round(100 * passed / total)
 
 
-def summarise(findings: list[Finding], gaps: list[CollectionGap]) -> Summary:
-    """Build the summary block from findings and gaps."""
+def summarise(findings: list[Finding], gaps: list[CollectionGap], checks: list[CheckMeta] = (),
+              omitted_passes: dict[str, int] | None = None) -> Summary:
+    """Build the summary block from findings, passes counted but not listed, and gaps."""
+    metas = {m.id: m for m in checks}
+    omitted = [(metas[cid], n) for cid, n in (omitted_passes or {}).items() if n]
     by_status = Counter(f.status for f in findings)
     by_domain: dict[Domain, dict[Status, int]] = {
         d: {s: 0 for s in Status} for d in Domain
     }
     for f in findings:
         by_domain[f.domain][f.status] += 1
+    for meta, n in omitted:
+        by_status[Status.PASS] += n
+        by_domain[meta.domain][Status.PASS] += n
     failed = Counter(f.severity for f in findings if f.status == Status.FAIL)
     return Summary(
-        total=len(findings),
+        total=sum(by_status.values()),
         by_status={s: by_status.get(s, 0) for s in Status},
         by_domain=by_domain,
         failed_by_severity={s: failed.get(s, 0) for s in Severity},
-        score=score(findings),
+        score=score(findings, omitted),
         complete=not gaps and by_status.get(Status.ERROR, 0) == 0,
     )

@@ -72,14 +72,22 @@ def evaluate_check(check: Check, ctx: CheckContext) -> list[Finding]:
 
 
 def run_checks(estate: Estate, policy: Policy, checks: Iterable[Check],
-               now: datetime | None = None) -> Report:
-    """Evaluate ``checks`` and assemble the Report."""
+               now: datetime | None = None, include_passes: bool = True) -> Report:
+    """Evaluate ``checks`` and assemble the Report. Without ``include_passes`` passing results
+    are counted per check but not listed (large estates: millions of passes help nobody)."""
     now = now or utcnow()
     ctx = CheckContext(estate=estate, policy=policy, now=now)
     checks = list(checks)
     findings: list[Finding] = []
+    omitted: dict[str, int] = {}
     for check in checks:
-        findings.extend(evaluate_check(check, ctx))
+        results = evaluate_check(check, ctx)
+        if include_passes:
+            findings.extend(results)
+            continue
+        kept = [f for f in results if f.status != Status.PASS]
+        omitted[check.meta.id] = len(results) - len(kept)
+        findings.extend(kept)
     counts = estate.summary()
     return Report(
         tool_version=__version__,
@@ -89,6 +97,7 @@ def run_checks(estate: Estate, policy: Policy, checks: Iterable[Check],
         estate=EstateCounts(**counts),
         checks=[c.meta for c in checks],
         findings=findings,
+        omitted_passes={k: v for k, v in omitted.items() if v},
         gaps=list(estate.gaps),
-        summary=summarise(findings, list(estate.gaps)),
+        summary=summarise(findings, list(estate.gaps), [c.meta for c in checks], omitted),
     )

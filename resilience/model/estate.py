@@ -6,7 +6,6 @@ treat it as missing data (status ``error``), never as a pass.
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import cached_property
 from typing import Any
 

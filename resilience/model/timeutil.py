@@ -13,7 +13,12 @@ def to_utc(value: Any) -> Any:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"'{value}' is out of the range of dates") from None
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=UTC)
     if isinstance(value, str):

@@ -13,6 +13,7 @@ from resilience.model import (
     BackupCopy,
     DataKind,
     Estate,
+    Hosting,
     Organisation,
     Plan,
     Provider,
@@ -40,7 +41,7 @@ class BackupEntry(BackupCopy):
 class SystemEntry(System):
     """A system as written in the estate file: backups may be nested under it."""
 
-    hosting: Any = "onprem"  # validated as Hosting by System; on-prem files default to onprem
+    hosting: Hosting = Hosting.ONPREM  # on-prem files default to onprem
     backups: list[BackupEntry] = Field(default_factory=list)
 
 
@@ -93,7 +94,10 @@ def parse_estate_document(doc: YamlDocument) -> Estate:
     for i, entry in enumerate(parsed.systems or []):
         data = entry.model_dump(exclude={"backups"})
         data["declared_at"] = ref("systems", i)
-        systems.append(System.model_validate(data))
+        try:
+            systems.append(System.model_validate(data))
+        except ValidationError as exc:
+            raise validation_error(exc, doc, prefix=("systems", i)) from None
         for j, b in enumerate(entry.backups):
             if b.system and b.system != entry.id:
                 raise InputError(

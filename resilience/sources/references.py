@@ -40,6 +40,12 @@ def check_references(estate: Estate) -> None:
     for b in estate.backups:
         if b.system not in systems:
             _fail(b, f"backup '{b.id}' is for system '{b.system}', which is not declared")
+        # A mistyped trust domain would make a copy look isolated from its system's
+        # credentials (a false pass), so names written in files must match a declared one.
+        if (b.declared_at and b.trust_domain and domains
+                and b.trust_domain not in domains):
+            _fail(b, f"backup '{b.id}' names trust domain '{b.trust_domain}', which is not "
+                     "declared under trust_domains")
     for plan in estate.plans:
         for sid in plan.covers:
             if sid not in services:

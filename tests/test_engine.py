@@ -1,0 +1,104 @@
+"""The check engine: fail-closed behaviour, selection, crashes, scores and exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from resilience.engine.interface import Check, CheckContext, CheckMeta, Finding, FrameworkRefs
+from resilience.engine.registry import load_catalogue
+from resilience.engine.report import score
+from resilience.engine.run import Selection, run_checks
+from resilience.errors import UsageError
+from resilience.exitcodes import exit_code
+from resilience.model import CollectionGap, DataKind, Domain, Provider, Severity, Status
+from resilience.policy import default_policy
+from tests.helpers import AS_OF, estate_from
+
+ESTATE = {
+    "services": [{"id": "rev", "name": "Revenues", "tier": 1, "systems": ["app", "db"]}],
+    "systems": [
+        {"id": "app", "name": "App", "kind": "server",
+         "backups": [{"id": "app-b", "frequency": "24h", "retention": "35d"}]},
+        {"id": "db", "name": "DB", "kind": "database"},
+    ],
+}
+
+
+def _meta(**kw) -> CheckMeta:
+    base = dict(id="test_check", title="t", domain=Domain.BACKUP, severity=Severity.HIGH,
+                rationale="r", remediation="fix", lessons=["hackney-2020"],
+                frameworks=FrameworkRefs(caf=["B5.c"]), needs=[DataKind.SYSTEMS])
+    base.update(kw)
+    return CheckMeta(**base)
+
+
+class Crashing(Check):
+    meta = _meta()
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
+        yield self.passed(ctx, ctx.estate.systems[0], "fine")
+        raise RuntimeError("boom")
+
+
+def test_a_crashing_check_reports_error_not_pass():
+    report = run_checks(estate_from(ESTATE), default_policy(), [Crashing()], now=AS_OF)
+    statuses = [f.status for f in report.findings]
+    assert Status.ERROR in statuses
+    assert "boom" in report.findings[-1].message
+    assert not report.summary.complete
+
+
+def test_data_no_source_provides_is_an_error():
+    estate = estate_from({"systems": ESTATE["systems"]})
+    # accounts were never provided by any source
+    check = Crashing()
+    check.meta = _meta(needs=[DataKind.ACCOUNTS])
+    report = run_checks(estate, default_policy(), [check], now=AS_OF)
+    assert [f.status for f in report.findings] == [Status.ERROR]
+    assert "no source" in report.findings[0].message
+
+
+def test_collection_gap_turns_backup_judgement_into_error():
+    estate = estate_from(ESTATE)
+    gap = CollectionGap(source=Provider.AWS, scope="aws:111:eu-west-2:backup", kinds=[
+        DataKind.BACKUPS], reason="AccessDenied", account=None, region=None)
+    estate = estate.model_copy(update={"gaps": [gap]})
+    check = load_catalogue().get("backup_system_has_copy")
+    report = run_checks(estate, default_policy(), [check], now=AS_OF)
+    by_asset = {f.asset_id: f.status for f in report.findings}
+    assert by_asset["aws:111:eu-west-2:backup"] == Status.ERROR
+    assert by_asset["db"] == Status.ERROR  # not a fail: we could not see its backups
+    assert by_asset["app"] == Status.PASS
+    assert exit_code(report, None, strict=True) == 3
+
+
+def test_selection_rejects_unknown_ids():
+    with pytest.raises(UsageError):
+        Selection(check_ids=frozenset({"nope"})).choose(load_catalogue())
+
+
+def test_selection_by_domain():
+    chosen = Selection(domains=frozenset({Domain.BACKUP})).choose(load_catalogue())
+    assert chosen and all(c.meta.domain == Domain.BACKUP for c in chosen)
+
+
+def test_exit_codes():
+    check = load_catalogue().get("backup_system_has_copy")
+    report = run_checks(estate_from(ESTATE), default_policy(), [check], now=AS_OF)
+    assert exit_code(report, None, strict=False) == 0
+    assert exit_code(report, Severity.HIGH, strict=False) == 1
+    assert exit_code(report, Severity.CRITICAL, strict=False) == 1
+    passing = report.model_copy(update={"findings": [f for f in report.findings
+                                                     if f.status == Status.PASS]})
+    assert exit_code(passing, Severity.LOW, strict=False) == 0
+
+
+def test_score_weights_severity_and_counts_errors_against():
+    check = load_catalogue().get("backup_system_has_copy")
+    report = run_checks(estate_from(ESTATE), default_policy(), [check], now=AS_OF)
+    assert report.summary.score == 50
+    errored = [f.model_copy(update={"status": Status.ERROR}) for f in report.findings]
+    assert score(errored) == 0
+    assert score([]) == 100
