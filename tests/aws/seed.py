@@ -150,7 +150,7 @@ def seed_estate(client: ClientFactory, account: str = ACCOUNT, region: str = REG
     iam.create_group(GroupName="backup-admins")
     iam.attach_group_policy(GroupName="backup-admins", PolicyArn=policy["Policy"]["Arn"])
     iam.add_user_to_group(GroupName="backup-admins", UserName="bob.backup")
-    iam.create_user(UserName="etl-service")
+    iam.create_user(UserName="etl-service", Tags=tags(resilience__owner="Data team"))
     iam.create_access_key(UserName="etl-service")
 
     if with_overlay:

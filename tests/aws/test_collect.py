@@ -98,6 +98,7 @@ def test_native_protections(collected):
     assert pitr.retention == timedelta(days=35) and pitr.last_success is not None
     bucket = _copies(estate, s.bucket)
     assert bucket["s3-versioning"].immutable is True
+    assert bucket["s3-versioning"].last_success is not None  # continuous: restorable to now
     assert "compliance" in bucket["s3-versioning"].immutability
     replica = bucket["s3-replication:to-dr:council-documents-replica"]
     assert (replica.kind, replica.region, replica.offsite) == (CopyKind.REPLICA, DR_REGION, True)
@@ -126,6 +127,8 @@ def test_identity(collected):
     assert (bob.privileged, bob.backup_admin, bob.mfa) == (False, True, True)
     assert bob.groups == ["backup-admins"]
     assert etl.kind == AccountKind.SERVICE and etl.console_access is False
+    assert etl.remote_access is False and alice.remote_access is True
+    assert etl.owner == "Data team"
     assert [k.id for k in etl.access_keys] == ["etl-service:access-key-1"]
     root = [a for a in estate.accounts if a.kind == AccountKind.ROOT]
     assert len(root) == 1 and root[0].privileged is True

@@ -19,7 +19,7 @@ from resilience.model.timeutil import to_utc
 from resilience.sources.aws.common import Scope, error_code, pages
 from resilience.sources.aws.facts import Facts
 from resilience.sources.aws.fanout import Result
-from resilience.sources.aws.mapping import account_domain, trust_domain_id
+from resilience.sources.aws.mapping import account_domain, tag_dict, trust_domain_id
 
 ADMIN_POLICIES = {"AdministratorAccess", "IAMFullAccess", "PowerUserAccess",
                   "AWSOrganizationsFullAccess"}
@@ -103,6 +103,10 @@ class _Rights:
             inline += [p.get("PolicyDocument") for p in g.get("GroupPolicyList") or []]
         return attached, inline
 
+    def owner(self, name: str, tag_key: str) -> str | None:
+        user = self.users.get(name) or {}
+        return (tag_dict(user.get("Tags")).get(tag_key) or "").strip() or None
+
     def of(self, name: str) -> tuple[bool | None, bool | None, list[str]]:
         user = self.users.get(name)
         if user is None:
@@ -156,20 +160,24 @@ def _account(row: dict[str, str], scope: Scope, rights: _Rights | None) -> Accou
         password_last_set=_when(row.get("password_last_changed")), access_keys=keys,
     )
     if root:
+        console = password is not False
         return Account(id=row.get("arn") or f"arn:{scope.partition}:iam::{scope.account}:root",
                        name=f"root ({scope.account})", kind=AccountKind.ROOT, privileged=True,
-                       backup_admin=True, console_access=password is not False, enabled=True,
-                       **common)
+                       backup_admin=True, console_access=console, remote_access=console,
+                       enabled=True, **common)
     privileged, backup_admin, groups = rights.of(name) if rights else (None, None, [])
     any_key = any(k.active for k in keys)
     kind = AccountKind.HUMAN if password or not any_key else AccountKind.SERVICE
     never = None
     if password:
         never = row.get("password_next_rotation") in _UNKNOWN
+    # The console is reachable from anywhere: a console password is remote interactive access.
     return Account(id=row.get("arn") or f"arn:{scope.partition}:iam::{scope.account}:user/{name}",
                    name=name, kind=kind, privileged=privileged, backup_admin=backup_admin,
-                   console_access=password, enabled=bool(password or any_key),
-                   password_never_expires=never, groups=groups, **common)
+                   console_access=password, remote_access=password,
+                   enabled=bool(password or any_key), password_never_expires=never,
+                   owner=rights.owner(name, scope.keys.owner) if rights else None,
+                   groups=groups, **common)
 
 
 def _password_policy(iam: Any) -> PasswordPolicy:
@@ -198,8 +206,8 @@ def _root_from_summary(iam: Any, scope: Scope) -> Account:
     return Account(id=f"arn:{scope.partition}:iam::{scope.account}:root",
                    name=f"root ({scope.account})", source=Provider.AWS,
                    trust_domain=trust_domain_id(scope.account), kind=AccountKind.ROOT,
-                   privileged=True, backup_admin=True, console_access=True, enabled=True,
-                   mfa=bool(summary.get("AccountMFAEnabled")), access_keys=keys)
+                   privileged=True, backup_admin=True, console_access=True, remote_access=True,
+                   enabled=True, mfa=bool(summary.get("AccountMFAEnabled")), access_keys=keys)
 
 
 def collect_iam(scope: Scope) -> Result:

@@ -8,6 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from resilience.model import CopyKind, SystemKind
+from resilience.model.timeutil import utcnow
 from resilience.sources.aws.common import SYSTEM_KINDS, Scope, chunks, error_code
 from resilience.sources.aws.facts import Facts, Resource
 from resilience.sources.aws.fanout import Result, Unit
@@ -123,10 +124,13 @@ def _buckets(scope: Scope, region: str | None, names: list[str]) -> Result:
         immutable, immutability = _lock(_optional(s3.get_object_lock_configuration, Bucket=name))
         if versioning == "Enabled":
             lifecycle = _optional(s3.get_bucket_lifecycle_configuration, Bucket=name)
+            # continuous: every overwrite and delete keeps the old version, so the bucket can be
+            # brought back to any moment up to now
             facts.copies.append(native_copy(
                 system, "s3-versioning", tool="S3 versioning", kind=CopyKind.SNAPSHOT,
                 frequency=CONTINUOUS, retention=_noncurrent_retention(lifecycle),
-                immutable=immutable, immutability=immutability, encrypted=encrypted))
+                immutable=immutable, immutability=immutability, encrypted=encrypted,
+                last_success=utcnow()))
         replication = _optional(s3.get_bucket_replication, Bucket=name)
         rules = ((replication or {}).get("ReplicationConfiguration") or {}).get("Rules", [])
         for i, rule in enumerate(rules):
