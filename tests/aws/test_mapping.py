@@ -89,8 +89,11 @@ def test_only_an_unliftable_lock_is_immutable():
     assert grace["immutable"] is False and "grace period" in grace["immutability"]
     locked = vault_protection(_vault(locked=True, lock_date=NOW - timedelta(days=2)), NOW)
     assert locked["immutable"] is True and locked["immutability"] == "Vault Lock compliance mode"
-    lag = vault_protection(_vault(vault_type="LOGICALLY_AIR_GAPPED_BACKUP_VAULT"), NOW)
+    lag = vault_protection(_vault(vault_type="LOGICALLY_AIR_GAPPED_BACKUP_VAULT",
+                                  encryption_key_type="AWS_OWNED_KMS_KEY"), NOW)
     assert lag["immutable"] is True and lag["logically_air_gapped"] is True
+    assert lag["key_recoverable"] is True
+    assert "key_recoverable" not in vault_protection(_vault(locked=False), NOW)
 
 
 def test_tags_map_to_the_business():

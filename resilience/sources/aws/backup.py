@@ -49,6 +49,7 @@ def collect_backup(scope: Scope) -> Result:
             lock_date=v.get("LockDate"), min_retention_days=v.get("MinRetentionDays"),
             max_retention_days=v.get("MaxRetentionDays"),
             encryption_key_arn=v.get("EncryptionKeyArn"),
+            encryption_key_type=v.get("EncryptionKeyType"),
             mpa_team=bool(v.get("MpaApprovalTeamArn")) if "MpaApprovalTeamArn" in v else None,
         )
         facts.vaults.append(vault)

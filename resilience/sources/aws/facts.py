@@ -33,6 +33,7 @@ class Vault:
     min_retention_days: int | None = None
     max_retention_days: int | None = None
     encryption_key_arn: str | None = None
+    encryption_key_type: str | None = None    # AWS_OWNED_KMS_KEY or CUSTOMER_MANAGED_KMS_KEY
     mpa_team: bool | None = None
 
 

@@ -126,11 +126,14 @@ def vault_protection(vault: Vault | None, now: datetime) -> dict[str, Any]:
     """Immutability of copies in ``vault``. Only a lock nobody can lift counts as immutable."""
     if vault is None:
         return {"immutable": None, "immutability": None, "logically_air_gapped": None}
+    key: dict[str, Any] = {}
+    if vault.encryption_key_type == "AWS_OWNED_KMS_KEY":
+        key = {"key_recoverable": True}  # no customer can delete or lock out an AWS-owned key
     if vault.vault_type in (LAG_VAULT, RESTORE_ACCESS_VAULT):
-        return {"immutable": True, "logically_air_gapped": True,
+        return {**key, "immutable": True, "logically_air_gapped": True,
                 "immutability": "logically air-gapped vault (always compliance-locked)",
                 "deletion_approval": True if vault.mpa_team else None}
-    out: dict[str, Any] = {"logically_air_gapped": False}
+    out: dict[str, Any] = {**key, "logically_air_gapped": False}
     if vault.locked is None:
         out.update(immutable=None, immutability=None)
     elif not vault.locked:
