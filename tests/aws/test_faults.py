@@ -96,3 +96,33 @@ def test_a_failing_region_is_a_gap_and_the_others_are_read(seeded):
     assert all("server error" in g.reason for g in estate.gaps)
     assert seeded.instance in estate.system_by_id
     assert not any(s.region == "eu-west-1" for s in estate.systems)
+
+
+class _Recorder:
+    def __init__(self):
+        self.tasks, self.advances, self.notes = {}, {}, []
+
+    def task(self, description, total=None):
+        self.tasks[len(self.tasks)] = (description, total)
+        return len(self.tasks) - 1
+
+    def advance(self, task_id, amount=1):
+        self.advances[task_id] = self.advances.get(task_id, 0) + amount
+
+    def note(self, message):
+        self.notes.append(message)
+
+
+def test_progress_counts_each_account_s_work_and_notes_gaps(seeded):
+    from resilience.sources.aws import AwsSource
+
+    answers = dict(seeded.answers)
+    answers[("efs", "DescribeFileSystems")] = client_error("AccessDeniedException", 403)
+    progress = _Recorder()
+    settings = AwsSettings(regions=[REGION], max_attempts=1)
+    AwsSource(settings, TagKeys(), session_hook=Overlay(answers).hook).collect(progress)
+    (description, total), = progress.tasks.values()
+    assert description == f"AWS account {ACCOUNT}"
+    assert total == 2 + 7 and progress.advances == {0: total}  # IAM, S3, then 7 per region
+    assert any(f"aws:{ACCOUNT}:{REGION}:efs" in n and "access denied" in n
+               for n in progress.notes)

@@ -226,8 +226,6 @@ class _Index:
             if sid is not None:
                 self.points[(sid, rp.vault_arn)].append(rp)
         self.point_by_arn = {rp.arn: rp for rp in facts.recovery_points}
-        self.backup_gaps = {(g.account, g.region) for g in facts.gaps
-                            if g.service == "backup"}
         self.by_scope: dict[tuple[str | None, str | None], list[Resource]] = defaultdict(list)
         for res in facts.resources:
             self.by_scope[(res.system.account, res.system.region)].append(res)
