@@ -26,13 +26,15 @@ def server():
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
-    srv = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    srv.start()
-    host, port = srv.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        srv.stop()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # the server runs in this process
+        srv = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        srv.start()
+        host, port = srv.get_host_and_port()
+        try:
+            yield f"http://{host}:{port}"
+        finally:
+            srv.stop()
 
 
 def _env(url: str) -> dict[str, str]:
@@ -64,7 +66,6 @@ def test_check_aws_against_moto_server(server, tmp_path):
                             aws_access_key_id="testing", aws_secret_access_key="testing",
                             config=Config(retries={"max_attempts": 1}))
 
-    os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     seeded = seed_estate(client, with_overlay=False, managed_policies=False)
     assert not (tmp_path / "resilience.yaml").exists()
     done = _cli(server, tmp_path)
