@@ -71,6 +71,9 @@ class AzureSettings(Strict):
     authority_host: str | None = None
     subscriptions: list[str] = Field(default_factory=list, description="Empty means all visible.")
     resource_graph: bool = True
+    sql_retention: bool = Field(
+        True, description="Read each SQL database's short-term backup retention (one request "
+        "per database); off leaves it unknown.")
     concurrency: int = Field(8, ge=1, le=64)
 
 

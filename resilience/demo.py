@@ -106,6 +106,4 @@ def demo_summary(result: DemoResult) -> Group:
     if result.simulation_summary:
         parts.append(Text("If ransomware hit tomorrow:", style="bold"))
         parts.extend(Text(f"  {line}") for line in result.simulation_summary)
-    parts.append(Text(f"Files written to {result.output_dir}:", style="bold"))
-    parts.extend(Text(f"  {p}") for p in result.files)
     return Group(*parts)

@@ -19,4 +19,9 @@ def demo(
     from resilience.demo import demo_summary, run_demo
 
     result = run_demo(output_dir)
-    stdout().print(demo_summary(result))
+    out = stdout()
+    out.print(demo_summary(result))
+    # Paths are printed whole (soft wrap) so they can be copied.
+    out.print(f"Files written to {result.output_dir}:", markup=False, soft_wrap=True, style="bold")
+    for path in result.files:
+        out.print(f"  {path}", markup=False, soft_wrap=True)

@@ -19,6 +19,6 @@ def init(
     from resilience.scaffold import write_starter
 
     for path in write_starter(folder, force=force):
-        stdout().print(f"wrote {path}", markup=False)
+        stdout().print(f"wrote {path}", markup=False, soft_wrap=True)
     stdout().print("Next: describe your estate in estate.yaml, then run `resilience check`.",
                    markup=False)

@@ -123,6 +123,23 @@ class BackupCopy(Strict):
     key_recoverable: bool | None = Field(
         None, description="The key that decrypts this copy can itself be recovered after an attack."
     )
+    soft_delete_always_on: bool | None = Field(
+        None, description="Soft delete cannot be switched off again (Azure 'always on')."
+    )
+    soft_delete_retention: Duration | None = Field(
+        None, description="How long a deleted copy stays recoverable."
+    )
+    cross_region_restore: bool | None = Field(
+        None, description="Can be restored in the paired region without the primary region."
+    )
+    storage_redundancy: str | None = Field(
+        None, description="How the provider stores the copy, e.g. LRS, ZRS, GRS."
+    )
+    security_level: str | None = Field(
+        None, description="The provider's own rating of the vault's security settings."
+    )
+    health: str | None = Field(None, description="The provider's health status for this copy.")
+    last_status: str | None = Field(None, description="Outcome of the last backup attempt.")
     last_success: Timestamp | None = None
     last_restore_test: Timestamp | None = None
     restore_test_duration: Duration | None = None

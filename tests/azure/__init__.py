@@ -1,0 +1,1 @@
+"""Tests of the Azure source against a local HTTPS fake of ARM."""
