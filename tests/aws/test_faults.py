@@ -126,3 +126,16 @@ def test_progress_counts_each_account_s_work_and_notes_gaps(seeded):
     assert total == 2 + 7 and progress.advances == {0: total}  # IAM, S3, then 7 per region
     assert any(f"aws:{ACCOUNT}:{REGION}:efs" in n and "access denied" in n
                for n in progress.notes)
+
+
+def test_a_denied_part_of_iam_is_a_narrow_gap(seeded):
+    answers = dict(seeded.answers)
+    answers[("iam", "GetAccountAuthorizationDetails")] = client_error("AccessDenied", 403)
+    estate = _collect(Overlay(answers).hook)
+    (gap,) = estate.gaps
+    assert (gap.scope, gap.kinds) == (f"aws:{ACCOUNT}:global:iam", [DataKind.ACCOUNTS])
+    assert "GetAccountAuthorizationDetails" in gap.reason
+    people = {a.name: a for a in estate.accounts}
+    assert people["alice.admin"].privileged is None  # unknown, not "not privileged"
+    assert people["alice.admin"].mfa is False  # the credential report was still read
+    assert estate.trust_domain_by_id[f"aws:{ACCOUNT}"].password_policy.min_length == 14

@@ -14,10 +14,11 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
-from resilience.model import AccessKey, Account, AccountKind, PasswordPolicy, Provider
+from resilience.model import AccessKey, Account, AccountKind, DataKind, PasswordPolicy, Provider
 from resilience.model.timeutil import to_utc
 from resilience.sources.aws.common import Scope, error_code, pages
 from resilience.sources.aws.facts import Facts
+from resilience.sources.aws.failures import gap_for
 from resilience.sources.aws.fanout import Result
 from resilience.sources.aws.mapping import account_domain, tag_dict, trust_domain_id
 
@@ -211,13 +212,35 @@ def _root_from_summary(iam: Any, scope: Scope) -> Account:
 
 
 def collect_iam(scope: Scope) -> Result:
+    """Each part on its own: a denied part is a narrower gap, and the rest is still read."""
     iam = scope.client("iam")
-    aliases = list(pages(iam, "list_account_aliases", "AccountAliases"))
-    domain = account_domain(scope.account, aliases[0] if aliases else None,
-                            password_policy=_password_policy(iam))
-    rights = _Rights(iam)
-    rows = _credential_report(iam)
-    accounts = [_account(row, scope, rights) for row in rows]
-    if not any(a.kind == AccountKind.ROOT for a in accounts):
-        accounts.append(_root_from_summary(iam, scope))
-    return Result(Facts(accounts=accounts, trust_domains=[domain]))
+    facts = Facts()
+
+    def attempt(fn, kinds: tuple[DataKind, ...] | None, what: str):
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001 - becomes a gap for just this part
+            if kinds:
+                facts.gaps.append(gap_for(exc, account=scope.account, region=None,
+                                          service="iam", kinds=kinds, detail=what))
+            return None
+
+    # the alias only names the account: without it nothing is missing that a check needs
+    aliases = attempt(lambda: list(pages(iam, "list_account_aliases", "AccountAliases")),
+                      None, "account alias") or []
+    policy = attempt(lambda: _password_policy(iam), (DataKind.IDENTITY_SETTINGS,),
+                     "password policy")
+    facts.trust_domains.append(account_domain(scope.account, aliases[0] if aliases else None,
+                                              password_policy=policy))
+    rights = attempt(lambda: _Rights(iam), (DataKind.ACCOUNTS,),
+                     "admin and backup-admin rights (GetAccountAuthorizationDetails)")
+    rows = attempt(lambda: _credential_report(iam), (DataKind.ACCOUNTS,), "credential report")
+    if rows is None:
+        return Result(facts)
+    facts.accounts = [_account(row, scope, rights) for row in rows]
+    if not any(a.kind == AccountKind.ROOT for a in facts.accounts):
+        root = attempt(lambda: _root_from_summary(iam, scope), (DataKind.ACCOUNTS,),
+                       "root account summary")
+        if root is not None:
+            facts.accounts.append(root)
+    return Result(facts)
