@@ -139,3 +139,21 @@ def test_a_denied_part_of_iam_is_a_narrow_gap(seeded):
     assert people["alice.admin"].privileged is None  # unknown, not "not privileged"
     assert people["alice.admin"].mfa is False  # the credential report was still read
     assert estate.trust_domain_by_id[f"aws:{ACCOUNT}"].password_policy.min_length == 14
+
+
+def test_one_unreadable_bucket_is_a_gap_and_its_neighbours_are_read(seeded):
+    answers = dict(seeded.answers)
+
+    def deny_one(params):
+        if params.get("Bucket") == "council-documents":
+            return client_error("AccessDenied", 403, "bucket policy denies")
+        return None
+    answers[("s3", "GetBucketReplication")] = deny_one
+    estate = _collect(Overlay(answers).hook, regions=(REGION, "us-east-1"))
+    (gap,) = estate.gaps
+    assert gap.service == "s3" and "bucket council-documents" in gap.reason
+    assert gap.region == REGION  # located first, so the gap covers only its region
+    assert seeded.bucket not in estate.system_by_id  # not half-read
+    assert seeded.replica_bucket in estate.system_by_id
+    findings = {f.asset_id: f for f in run_one("backup_system_has_copy", estate)}
+    assert findings[seeded.instance].status == Status.PASS  # other services unaffected

@@ -11,6 +11,7 @@ from resilience.model import CopyKind, SystemKind
 from resilience.model.timeutil import utcnow
 from resilience.sources.aws.common import SYSTEM_KINDS, Scope, chunks, error_code
 from resilience.sources.aws.facts import Facts, Resource
+from resilience.sources.aws.failures import gap_for
 from resilience.sources.aws.fanout import Result, Unit
 from resilience.sources.aws.mapping import (
     CONTINUOUS,
@@ -100,49 +101,64 @@ def _lock(lock: dict[str, Any] | None) -> tuple[bool, str | None]:
 
 
 def _buckets(scope: Scope, region: str | None, names: list[str]) -> Result:
+    """A batch of buckets; one that cannot be read is a gap (in its own region when known),
+    and the others are still read."""
     facts = Facts()
     for name in names:
+        one = Facts()
+        where = region
         try:
-            bucket_region = region or _location(scope, name)
-            if scope.regions and bucket_region not in scope.regions:
-                continue
-            s3 = scope.session.client("s3", bucket_region)
-            tagging = _optional(s3.get_bucket_tagging, Bucket=name)
+            where = region or _location(scope, name)
+            if not scope.regions or where in scope.regions:
+                _bucket(scope, where, name, one)
         except ClientError as exc:
-            if error_code(exc) == "NoSuchBucket":
-                continue  # deleted since it was listed
-            raise
-        tags = tag_dict((tagging or {}).get("TagSet"))
-        arn = f"arn:{scope.partition}:s3:::{name}"
-        system = make_system(arn=arn, name=name, kind=SystemKind.BUCKET,
-                             resource_type="AWS::S3::Bucket", account=scope.account,
-                             region=bucket_region, tags=tags, keys=scope.keys, zone_redundant=True)
-        encryption = _optional(s3.get_bucket_encryption, Bucket=name)
-        encrypted = True if encryption else None
-        facts.resources.append(Resource(system=system, arns=(arn,), tags=tags, encrypted=encrypted))
-        versioning = s3.get_bucket_versioning(Bucket=name).get("Status")
-        immutable, immutability = _lock(_optional(s3.get_object_lock_configuration, Bucket=name))
-        if versioning == "Enabled":
-            lifecycle = _optional(s3.get_bucket_lifecycle_configuration, Bucket=name)
-            # continuous: every overwrite and delete keeps the old version, so the bucket can be
-            # brought back to any moment up to now
-            facts.copies.append(native_copy(
-                system, "s3-versioning", tool="S3 versioning", kind=CopyKind.SNAPSHOT,
-                frequency=CONTINUOUS, retention=_noncurrent_retention(lifecycle),
-                immutable=immutable, immutability=immutability, encrypted=encrypted,
-                last_success=utcnow()))
-        replication = _optional(s3.get_bucket_replication, Bucket=name)
-        rules = ((replication or {}).get("ReplicationConfiguration") or {}).get("Rules", [])
-        for i, rule in enumerate(rules):
-            if rule.get("Status") != "Enabled":
-                continue
-            dest = rule.get("Destination") or {}
-            dest_name = str(dest.get("Bucket", "")).split(":")[-1]
-            account = dest.get("Account") or scope.account
-            # the destination's region is filled in by the mapping once every bucket is known
-            facts.copies.append(native_copy(
-                system, f"{REPLICA_PREFIX}{rule.get('ID') or i}:{dest_name}",
-                tool="S3 replication", kind=CopyKind.REPLICA, frequency=REPLICATION_INTERVAL,
-                retention=None, immutable=None, region=None, site=None, account=account,
-                trust_domain=trust_domain_id(account), offsite=None, encrypted=encrypted))
+            if error_code(exc) != "NoSuchBucket":  # else: deleted since it was listed
+                facts.gaps.append(_bucket_gap(exc, scope, where, name))
+        except Exception as exc:  # noqa: BLE001
+            facts.gaps.append(_bucket_gap(exc, scope, where, name))
+        else:
+            facts.extend(one)
     return Result(facts)
+
+
+def _bucket_gap(exc: BaseException, scope: Scope, region: str | None, name: str):
+    return gap_for(exc, account=scope.account, region=region, service="s3", kinds=SYSTEM_KINDS,
+                   detail=f"bucket {name}")
+
+
+def _bucket(scope: Scope, bucket_region: str, name: str, facts: Facts) -> None:
+    s3 = scope.session.client("s3", bucket_region)
+    tagging = _optional(s3.get_bucket_tagging, Bucket=name)
+    tags = tag_dict((tagging or {}).get("TagSet"))
+    arn = f"arn:{scope.partition}:s3:::{name}"
+    system = make_system(arn=arn, name=name, kind=SystemKind.BUCKET,
+                         resource_type="AWS::S3::Bucket", account=scope.account,
+                         region=bucket_region, tags=tags, keys=scope.keys, zone_redundant=True)
+    encryption = _optional(s3.get_bucket_encryption, Bucket=name)
+    encrypted = True if encryption else None
+    facts.resources.append(Resource(system=system, arns=(arn,), tags=tags, encrypted=encrypted))
+    versioning = s3.get_bucket_versioning(Bucket=name).get("Status")
+    immutable, immutability = _lock(_optional(s3.get_object_lock_configuration, Bucket=name))
+    if versioning == "Enabled":
+        lifecycle = _optional(s3.get_bucket_lifecycle_configuration, Bucket=name)
+        # continuous: every overwrite and delete keeps the old version, so the bucket can be
+        # brought back to any moment up to now
+        facts.copies.append(native_copy(
+            system, "s3-versioning", tool="S3 versioning", kind=CopyKind.SNAPSHOT,
+            frequency=CONTINUOUS, retention=_noncurrent_retention(lifecycle),
+            immutable=immutable, immutability=immutability, encrypted=encrypted,
+            last_success=utcnow()))
+    replication = _optional(s3.get_bucket_replication, Bucket=name)
+    rules = ((replication or {}).get("ReplicationConfiguration") or {}).get("Rules", [])
+    for i, rule in enumerate(rules):
+        if rule.get("Status") != "Enabled":
+            continue
+        dest = rule.get("Destination") or {}
+        dest_name = str(dest.get("Bucket", "")).split(":")[-1]
+        account = dest.get("Account") or scope.account
+        # the destination's region is filled in by the mapping once every bucket is known
+        facts.copies.append(native_copy(
+            system, f"{REPLICA_PREFIX}{rule.get('ID') or i}:{dest_name}",
+            tool="S3 replication", kind=CopyKind.REPLICA, frequency=REPLICATION_INTERVAL,
+            retention=None, immutable=None, region=None, site=None, account=account,
+            trust_domain=trust_domain_id(account), offsite=None, encrypted=encrypted))
