@@ -15,6 +15,15 @@ def write_text_atomic(path: Path | str, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_bytes_atomic(path: Path | str, data: bytes) -> None:
     target = Path(path)
     try:
@@ -23,6 +32,9 @@ def write_bytes_atomic(path: Path | str, data: bytes) -> None:
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror}") from None
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would have
+        # (0666 less the umask) or keep the mode of the file it replaces.
+        os.chmod(tmp, _mode_for(target))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

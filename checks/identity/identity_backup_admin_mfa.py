@@ -42,4 +42,5 @@ class IdentityBackupAdminMfa(IdentityCheck):
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
         yield from evaluate_mfa(self, ctx, "backup-admin", "a backup administrator",
-                                lambda account: account.backup_admin)
+                                lambda account: account.backup_admin,
+                                question="can administer or delete backups")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from resilience.checks.identity._accounts import IdentityCheck, may_sign_in
+from resilience.checks.identity._accounts import IdentityCheck, UnknownScope, may_sign_in
 
 from resilience.engine.interface import CheckContext, CheckMeta, Finding, FrameworkRefs
 from resilience.model import DataKind, Domain, Hosting, Severity, SystemKind
@@ -61,14 +61,16 @@ class IdentityBackupAdminSeparateDomain(IdentityCheck):
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
         production = production_domains(ctx)
+        unknown = UnknownScope(self, ctx, "can administer or delete backups (production "
+                               "systems are joined to that domain)")
         for account in ctx.estate.accounts:
             if not may_sign_in(account) or account.backup_admin is False:
                 continue
             if account.backup_admin is None:
                 if account.trust_domain and account.trust_domain in production:
-                    yield self.errored(ctx, account, "It is in production trust domain "
-                                       f"'{account.trust_domain}' and it is not known whether it "
-                                       "can administer backups.")
+                    unknown.add(account, "It is in production trust domain "
+                                f"'{account.trust_domain}' and it is not known whether it can "
+                                "administer backups.")
                 continue
             if account.trust_domain is None:
                 yield self.errored(ctx, account, "Backup administrator whose trust domain is not "
@@ -83,3 +85,4 @@ class IdentityBackupAdminSeparateDomain(IdentityCheck):
             else:
                 yield self.passed(ctx, account, f"Backup administrator in trust domain "
                                   f"'{account.trust_domain}', which no production system uses.")
+        yield from unknown.findings()

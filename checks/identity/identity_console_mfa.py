@@ -39,4 +39,5 @@ class IdentityConsoleMfa(IdentityCheck):
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
         yield from evaluate_mfa(self, ctx, "console", "an account with console sign-in",
-                                lambda account: account.console_access)
+                                lambda account: account.console_access,
+                                question="can sign in to a management console")

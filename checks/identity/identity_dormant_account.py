@@ -52,11 +52,13 @@ class IdentityDormantAccount(IdentityCheck):
             if not may_sign_in(account) or account.kind in _MEANT_TO_IDLE:
                 continue
             unknown_enabled = " (its enabled state is not known)" if account.enabled is None else ""
+            risk = _risk(account)
             if account.last_used is not None:
                 idle = ctx.now - account.last_used
                 if idle > limit:
-                    yield self.failed(ctx, account, f"Last used {age_text(idle)} ago, beyond the "
-                                      f"{age_text(limit)} dormancy limit{unknown_enabled}.")
+                    yield self.failed(ctx, account, f"Last signed in {account.last_used:%Y-%m-%d}, "
+                                      f"{age_text(idle)} ago (the limit is {age_text(limit)})"
+                                      f"{unknown_enabled}.{risk}")
                 else:
                     yield self.passed(ctx, account, f"Last used {age_text(idle)} ago.")
                 continue
@@ -68,7 +70,15 @@ class IdentityDormantAccount(IdentityCheck):
             if existed > limit:
                 yield self.failed(ctx, account, f"No sign-in is recorded although it was created "
                                   f"{age_text(existed)} ago: never used (or its last sign-in was "
-                                  f"not collected){unknown_enabled}.")
+                                  f"not collected){unknown_enabled}.{risk}")
             else:
                 yield self.passed(ctx, account, f"Created {age_text(existed)} ago; not yet past "
                                   "the dormancy limit.")
+
+
+def _risk(account) -> str:
+    """What makes an idle account worse: admin rights, a password that never expires."""
+    worse = [text for flag, text in ((account.privileged, "it holds administrator rights"),
+                                     (account.password_never_expires,
+                                      "its password never expires")) if flag]
+    return f" {' and '.join(worse).capitalize()}." if worse else ""

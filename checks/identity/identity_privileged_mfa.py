@@ -42,4 +42,5 @@ class IdentityPrivilegedMfa(IdentityCheck):
             # Root accounts are judged once, by identity_root_mfa.
             return False if account.kind == AccountKind.ROOT else account.privileged
 
-        yield from evaluate_mfa(self, ctx, "privileged", "a privileged account", scope)
+        yield from evaluate_mfa(self, ctx, "privileged", "a privileged account", scope,
+                                question="are privileged")

@@ -45,4 +45,5 @@ class IdentityRemoteAccessMfa(IdentityCheck):
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
         yield from evaluate_mfa(self, ctx, "remote", "a remote-access account",
-                                lambda account: account.remote_access)
+                                lambda account: account.remote_access,
+                                question="can log on remotely (VPN, RDS, Citrix or RMM)")

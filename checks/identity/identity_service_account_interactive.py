@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from resilience.checks.identity._accounts import IdentityCheck, may_sign_in
+from resilience.checks.identity._accounts import IdentityCheck, UnknownScope, may_sign_in
 
 from resilience.engine.interface import CheckContext, CheckMeta, Finding, FrameworkRefs
 from resilience.model import AccountKind, DataKind, Domain, Hosting, Severity
@@ -41,6 +41,8 @@ class IdentityServiceAccountInteractive(IdentityCheck):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
+        unknown = UnknownScope(self, ctx, "can log on interactively, at a console or remotely",
+                               "service accounts")
         for account in ctx.estate.accounts:
             if account.kind != AccountKind.SERVICE or not may_sign_in(account):
                 continue
@@ -50,7 +52,8 @@ class IdentityServiceAccountInteractive(IdentityCheck):
                 yield self.failed(ctx, account, f"Service account with {' and '.join(ways)} "
                                   "logon.")
             elif account.console_access is None or account.remote_access is None:
-                yield self.errored(ctx, account, "Service account; whether it can log on "
-                                   "interactively (console or remote) is not known.")
+                unknown.add(account, "Service account; whether it can log on interactively "
+                            "(console or remote) is not known.")
             else:
                 yield self.passed(ctx, account, "Service account without console or remote logon.")
+        yield from unknown.findings()

@@ -44,4 +44,5 @@ class IdentitySupplierMfa(IdentityCheck):
         def scope(account):
             return account.kind == AccountKind.SUPPLIER or bool(account.supplier)
 
-        yield from evaluate_mfa(self, ctx, "supplier", "a supplier or third-party account", scope)
+        yield from evaluate_mfa(self, ctx, "supplier", "a supplier or third-party account", scope,
+                                question="are supplier accounts")

@@ -38,7 +38,17 @@ def _root(
 
 def _register() -> None:
     # Command modules import the library lazily inside each command, so --help stays fast.
-    from resilience.cli import check, checks, demo, init, inventory, lessons, schema  # noqa: F401
+    from resilience.cli import (  # noqa: F401
+        check,
+        checks,
+        demo,
+        diff,
+        history,
+        init,
+        inventory,
+        lessons,
+        schema,
+    )
 
 
 def _terminate_like_interrupt() -> None:

@@ -29,7 +29,8 @@ def check(
     region: list[str] = RegionOpt,
     concurrency: int | None = ConcurrencyOpt,
     format: str = typer.Option("table", "--format", "-f",
-                               help="table, json, markdown (comma-separated for several)."),
+                               help="table, json, markdown, sarif, junit, html "
+                               "(comma-separated for several, e.g. json,sarif,html)."),
     output: Path | None = typer.Option(None, "--output", "-o",
                                        help="File to write (a folder when several formats)."),
     fail_on: str | None = typer.Option(None, "--fail-on",
@@ -43,6 +44,16 @@ def check(
                                      "(ISO, default now)."),
     show_passes: bool = typer.Option(False, "--include-passes", "--show-passes",
                                      help="List passing results too (they are always counted)."),
+    waivers: Path | None = typer.Option(None, "--waivers", dir_okay=False,
+                                        help="YAML file of accepted risks (default: waivers: in "
+                                        "resilience.yaml)."),
+    baseline: Path | None = typer.Option(None, "--baseline", dir_okay=False,
+                                         help="An earlier --format json report: show only "
+                                         "problems that are new since then (and what was fixed)."),
+    history: Path | None = typer.Option(None, "--history", dir_okay=False,
+                                        help="History database to record this run in (default: "
+                                        "history: in resilience.yaml, else the user data folder)."),
+    no_history: bool = typer.Option(False, "--no-history", help="Do not record this run."),
 ) -> None:
     """Check the estate against your backup, identity and continuity policy."""
     from resilience.cli.run import run_check_command
@@ -50,6 +61,7 @@ def check(
     code = run_check_command(
         estate_request(config, snapshot, aws, azure, profile, region, concurrency),
         formats=format, output=output, fail_on=fail_on, domains=domain, check_ids=check_id,
-        strict=strict, as_of=as_of, show_passes=show_passes,
+        strict=strict, as_of=as_of, show_passes=show_passes, waivers=waivers, baseline=baseline,
+        history=history, record_history=not no_history,
     )
     raise typer.Exit(code)

@@ -28,14 +28,20 @@ def parse_as_of(value: str | None):
 
 def run_check_command(request, *, formats: str, output: Path | None, fail_on: str | None,
                       domains: list[str], check_ids: list[str], strict: bool, as_of: str | None,
-                      show_passes: bool) -> int:
-    """Run a check and render it; returns the exit code."""
+                      show_passes: bool, waivers: Path | None = None,
+                      baseline: Path | None = None, history: Path | None = None,
+                      record_history: bool = True) -> int:
+    """Run a check, apply waivers and a baseline, record history, render; returns the exit code."""
+    from resilience.baseline import apply_baseline, load_baseline
     from resilience.cli.console import progress, stdout
     from resilience.exitcodes import exit_code
     from resilience.outputs.interface import OutputFormat, RenderContext, parse_formats
     from resilience.outputs.write import output_paths, render_all, write_rendered
     from resilience.pipeline import CheckRequest, run_check
+    from resilience.waivers import apply_waivers, load_waivers
 
+    if history is not None and not record_history:
+        raise UsageError("--history and --no-history contradict each other")
     fmts = parse_formats(formats)
     threshold = parse_enum(Severity, fail_on, "--fail-on") if fail_on else None
     req = CheckRequest(
@@ -46,9 +52,20 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
         include_passes=show_passes,
     )
     paths = output_paths(fmts, output)
+    # Read the small input files before the (possibly long) collection, so mistakes fail fast.
+    accepted = load_waivers(waivers) if waivers is not None else None
+    earlier = load_baseline(baseline) if baseline is not None else None
     with progress() as prog:
         report, loaded = run_check(req, prog)
-    context = RenderContext(estate=loaded.estate)
+    cfg = loaded.config
+    if accepted is None and cfg.config.waivers:
+        accepted = load_waivers(cfg.resolve(cfg.config.waivers))
+    if accepted is not None:
+        report = apply_waivers(report, accepted)
+    trend = record_run(report, loaded, history, request) if record_history else []
+    if earlier is not None:
+        report = apply_baseline(report, earlier, str(baseline))
+    context = RenderContext(estate=loaded.estate, history=trend, anchor=anchor_for(loaded, request))
     to_stdout_table = fmts == [OutputFormat.TABLE] and output is None
     if to_stdout_table:
         from resilience.outputs.table import report_renderable
@@ -61,3 +78,37 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
                 print(rendered[fmt], end="")
         write_rendered(rendered, paths)
     return exit_code(report, threshold, strict)
+
+
+def anchor_for(loaded, request):
+    """The file results without their own location point at: the config, else the snapshot."""
+    from resilience.model import SourceRef
+
+    if loaded.config.path is not None:
+        return SourceRef(file=str(loaded.config.path))
+    if request.snapshot is not None:
+        return SourceRef(file=str(request.snapshot))
+    return None
+
+
+def record_run(report, loaded, explicit: Path | None, request) -> list:
+    """Record the run in the history database; returns the trend (recent runs, oldest first).
+
+    A database the user chose (``--history`` or ``history:``) must work; the default one in
+    the user data folder is a convenience, so a failure there is a warning, not an error."""
+    from resilience.errors import ResilienceError
+    from resilience.history import History, resolve_history_path
+
+    chosen = explicit is not None or bool(loaded.config.config.history)
+    store = History(resolve_history_path(explicit, loaded.config))
+    source = str(loaded.config.path or request.snapshot or "") or None
+    try:
+        store.record(report, source=source)
+        return store.runs(organisation=report.organisation.name, limit=30)
+    except ResilienceError as exc:
+        if chosen:
+            raise
+        from resilience.cli.console import stderr
+
+        stderr().print(f"warning: history not recorded: {exc}", markup=False)
+        return []

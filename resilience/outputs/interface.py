@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from resilience.engine.report import Report
 from resilience.errors import UsageError
+from resilience.model import SourceRef
 
 
 class OutputFormat(StrEnum):
@@ -18,6 +19,9 @@ class OutputFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     MARKDOWN = "markdown"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    HTML = "html"
 
 
 @dataclass(frozen=True)
@@ -25,8 +29,12 @@ class RenderContext:
     """Extra material some formats show: the estate (for per-service views), history, etc."""
 
     estate: Any = None
+    #: Earlier runs of the same estate, oldest first (``resilience.history.RunRecord``).
     history: list[Any] = field(default_factory=list)
     framework: str | None = None
+    #: Where results without a file of their own point (cloud assets, estate-wide results):
+    #: the configuration or snapshot the run was read from. SARIF needs a file to anchor to.
+    anchor: SourceRef | None = None
 
 
 class Formatter(ABC):
@@ -45,6 +53,9 @@ FORMATTERS: dict[OutputFormat, str] = {
     OutputFormat.TABLE: "resilience.outputs.table:TableFormatter",
     OutputFormat.JSON: "resilience.outputs.json_format:JsonFormatter",
     OutputFormat.MARKDOWN: "resilience.outputs.markdown:MarkdownFormatter",
+    OutputFormat.SARIF: "resilience.outputs.sarif:SarifFormatter",
+    OutputFormat.JUNIT: "resilience.outputs.junit:JunitFormatter",
+    OutputFormat.HTML: "resilience.outputs.html:HtmlFormatter",
 }
 
 

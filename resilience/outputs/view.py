@@ -28,6 +28,25 @@ def worst_first(findings: list[Finding]) -> list[Finding]:
     )
 
 
+def headline_failures(findings: list[Finding], limit: int = 6) -> list[Finding]:
+    """The worst failure of each check, taken in turn from each domain so that one domain's
+    many critical checks do not hide another's (a dormant admin account beside backup gaps)."""
+    per_domain: dict[str, list[Finding]] = defaultdict(list)
+    seen: set[str] = set()
+    for f in worst_first(findings):
+        if f.status == Status.FAIL and f.check_id not in seen:
+            seen.add(f.check_id)
+            per_domain[f.domain].append(f)
+    queues = sorted(per_domain.values(), key=lambda q: worst_first(q[:1])[0].severity.rank,
+                    reverse=True)
+    out: list[Finding] = []
+    while len(out) < limit and any(queues):
+        for queue in queues:
+            if queue and len(out) < limit:
+                out.append(queue.pop(0))
+    return sorted(out, key=lambda f: -f.severity.rank)
+
+
 def by_service(findings: list[Finding]) -> dict[str, list[Finding]]:
     """Group findings under each service they affect (a finding can appear under several)."""
     out: dict[str, list[Finding]] = defaultdict(list)

@@ -12,12 +12,17 @@ from resilience.outputs.interface import OutputFormat, RenderContext, formatter
 
 def output_paths(formats: list[OutputFormat], output: Path | None,
                  stem: str = "resilience-report") -> dict[OutputFormat, Path | None]:
-    """Where each format goes. One format: ``output`` is the file (None = stdout). Several
-    formats: ``output`` is a folder and each format gets its own file."""
+    """Where each format goes. One format: ``output`` is the file (None = stdout; an existing
+    folder gets ``<stem>.<ext>`` inside it). Several formats: ``output`` is a folder and each
+    format gets its own file."""
     if len(formats) == 1:
+        if output is not None and output.is_dir():
+            return {formats[0]: output / f"{stem}.{formatter(formats[0]).extension}"}
         return {formats[0]: output}
     if output is None:
         raise UsageError("several formats need --output FOLDER (one file per format)")
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"--output {output}: several formats need a folder, and this is a file")
     return {fmt: output / f"{stem}.{formatter(fmt).extension}" for fmt in formats}
 
 
@@ -29,6 +34,7 @@ def render_all(report: Report, formats: list[OutputFormat], context: RenderConte
 
 def write_rendered(rendered: dict[OutputFormat, str], paths: dict[OutputFormat, Path | None]
                    ) -> list[Path]:
+    """Write each rendered text to its file atomically (stdout entries are left to the caller)."""
     written = []
     for fmt, text in rendered.items():
         path = paths[fmt]

@@ -1,0 +1,270 @@
+"""SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning, Azure DevOps, IDE viewers).
+
+Choices a reader of the output should know:
+
+- One rule per check that ran, with the rationale, the remediation, the incidents that teach it
+  and the framework references as help text; ``properties.security-severity`` and ``tags`` so
+  GitHub ranks it; ``defaultConfiguration.level`` mapped from the severity.
+- Only problems are results. ``fail`` is a result of kind ``fail``; ``error`` (the check could
+  not judge) is a result of kind ``review`` with level ``none`` (the spec requires ``none`` for
+  any kind but ``fail``), so an unknown is shown for a human to review and never reads as a
+  pass; ``waived`` is a ``fail`` with an accepted external suppression carrying the waiver.
+  Passes are not emitted: a code-scanning alert is closed when its result stops appearing, and
+  the pass counts are in ``runs[0].properties``.
+- Every result has a location. On-prem assets point at the estate file and line where they
+  were declared; cloud assets (and estate-wide results) carry the resource id as a logical
+  location and in ``properties.assetId``, anchored to the configuration or snapshot file the
+  run read (GitHub rejects results without a file).
+- ``partialFingerprints.primaryLocationLineHash`` is a hash of check id and asset id, so an
+  alert follows its asset across runs however the estate file is edited. (GitHub's upload
+  action keeps our value and may log that its own line hash differs; that is expected.)
+- Collection gaps and the report's notes are ``toolExecutionNotifications`` (gaps at level
+  ``error``), so an incomplete collection is visible on the tool-status page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+from resilience.catalogues import lessons
+from resilience.engine.interface import CheckMeta, Finding
+from resilience.engine.report import Report
+from resilience.model import Hosting, Severity, SourceRef, Status
+from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+TOOL_NAME = "resilience"
+FINGERPRINT_KEY = "resilienceFindingKey/v1"
+
+LEVEL = {
+    Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
+    Severity.LOW: "note", Severity.INFO: "note",
+}
+# GitHub: 9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0", Severity.INFO: "0.0",
+}
+FRAMEWORK_TAG = {"caf": "NCSC-CAF", "nist_csf": "NIST-CSF", "cis": "CIS", "iso27001": "ISO27001"}
+FRAMEWORK_NAME = {"caf": "NCSC CAF 4.0", "nist_csf": "NIST CSF 2.0", "cis": "CIS Controls v8",
+                  "iso27001": "ISO/IEC 27001:2022"}
+SRCROOT = "%SRCROOT%"
+
+
+def finding_fingerprint(check_id: str, asset_id: str) -> str:
+    """A stable hash of what identifies a finding across runs."""
+    return hashlib.sha256(f"{check_id}\x00{asset_id}".encode()).hexdigest()
+
+
+def artifact_location(file: str, cwd: Path) -> dict:
+    """A URI for ``file``: relative to ``cwd`` when it lies below it, else an absolute file URI."""
+    path = Path(file)
+    if path.is_absolute():
+        try:
+            path = path.resolve().relative_to(cwd.resolve())
+        except ValueError:
+            return {"uri": path.as_uri()}
+    return {"uri": quote(path.as_posix(), safe="/"), "uriBaseId": SRCROOT}
+
+
+def _rule_name(check_id: str) -> str:
+    return "".join(part.capitalize() for part in check_id.split("_"))
+
+
+def _help(meta: CheckMeta) -> tuple[str, str]:
+    """Plain-text and Markdown help for a rule (trusted catalogue text, not estate data)."""
+    known = lessons()
+    steps = [f"{h.value}: {s}" for h, s in meta.remediation_steps.items()]
+    refs = [f"{FRAMEWORK_NAME[k]}: {', '.join(v)}" for k, v in meta.frameworks.model_dump().items()
+            if v]
+    taught = []
+    for lid in meta.lessons:
+        lesson = known.get(lid)
+        taught.append(f"{lesson.incident} ({lesson.date}): {lesson.sources[0]}" if lesson else lid)
+    text = "\n".join([
+        f"Why it matters: {meta.rationale}",
+        f"What to do: {meta.remediation}",
+        *(f"  {s}" for s in steps),
+        "Learned from: " + "; ".join(taught),
+        "Frameworks: " + "; ".join(refs),
+    ])
+    md = "\n\n".join([
+        f"**Why it matters.** {meta.rationale}",
+        f"**What to do.** {meta.remediation}"
+        + "".join(f"\n- *{h.value}*: {s}" for h, s in meta.remediation_steps.items()),
+        "**Learned from.**\n" + "\n".join(f"- {t}" for t in taught),
+        "**Frameworks.**\n" + "\n".join(f"- {r}" for r in refs),
+    ])
+    return text, md
+
+
+def rule_for(meta: CheckMeta) -> dict:
+    """The reportingDescriptor for one check."""
+    text, md = _help(meta)
+    tags = ["security", "resilience", meta.domain.value, *(
+        f"{FRAMEWORK_TAG[k]}:{ref}" for k, refs in meta.frameworks.model_dump().items()
+        for ref in refs)]
+    return {
+        "id": meta.id,
+        "name": _rule_name(meta.id),
+        "shortDescription": {"text": meta.title},
+        "fullDescription": {"text": meta.rationale},
+        "help": {"text": text, "markdown": md},
+        "defaultConfiguration": {"level": LEVEL[meta.severity]},
+        "properties": {
+            "security-severity": SECURITY_SEVERITY[meta.severity],
+            "severity": meta.severity.value,
+            "domain": meta.domain.value,
+            "lessons": list(meta.lessons),
+            "tags": tags,
+            "precision": "high",
+        },
+    }
+
+
+def _fallback_rule(f: Finding) -> dict:
+    """A rule for a finding whose check metadata is not in the report (defensive)."""
+    return {
+        "id": f.check_id, "name": _rule_name(f.check_id),
+        "shortDescription": {"text": f.title},
+        "defaultConfiguration": {"level": LEVEL[f.severity]},
+        "properties": {"security-severity": SECURITY_SEVERITY[f.severity],
+                       "tags": ["security", "resilience", f.domain.value]},
+    }
+
+
+def _location(f: Finding, anchor: SourceRef | None, cwd: Path) -> dict:
+    logical = {"fullyQualifiedName": f.asset_id, "name": f.asset_name or f.asset_id,
+               "kind": "resource"}
+    location: dict = {"logicalLocations": [logical]}
+    cloud = f.hosting in (Hosting.AWS, Hosting.AZURE)
+    ref = f.location if f.location is not None else anchor
+    if ref is not None:
+        physical: dict = {"artifactLocation": artifact_location(ref.file, cwd)}
+        if ref is f.location and ref.line:
+            physical["region"] = {"startLine": ref.line}
+        location["physicalLocation"] = physical
+    if cloud or f.location is None:
+        location["message"] = {"text": f"{f.asset_type} {f.asset_id}"}
+    return location
+
+
+def _message(f: Finding) -> str:
+    name = f.asset_name or f.asset_id
+    who = f"{f.asset_type} '{name}'" + (f" ({f.asset_id})" if name != f.asset_id else "")
+    if f.asset_type == "estate":
+        who = "the whole estate"
+    lead = "Could not be judged" if f.status == Status.ERROR else f.title
+    return f"{lead}: {who}. {f.message} What to do: {f.remediation}"
+
+
+def result_for(f: Finding, rule_index: int, anchor: SourceRef | None, cwd: Path) -> dict:
+    """One SARIF result for a fail, error or waived finding."""
+    digest = finding_fingerprint(f.check_id, f.asset_id)
+    error = f.status == Status.ERROR
+    result: dict = {
+        "ruleId": f.check_id,
+        "ruleIndex": rule_index,
+        "kind": "review" if error else "fail",
+        "level": "none" if error else LEVEL[f.severity],
+        "message": {"text": _message(f)},
+        "locations": [_location(f, anchor, cwd)],
+        "partialFingerprints": {"primaryLocationLineHash": digest[:32], FINGERPRINT_KEY: digest},
+        "properties": {
+            "status": f.status.value,
+            "severity": f.severity.value,
+            "domain": f.domain.value,
+            "assetId": f.asset_id,
+            "assetName": f.asset_name,
+            "assetType": f.asset_type,
+            "hosting": f.hosting.value if f.hosting else None,
+            "tier": f.tier,
+            "services": list(f.services),
+        },
+    }
+    if f.status == Status.WAIVED:
+        result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                   "justification": f.waiver or "waived"}]
+    return result
+
+
+def _notifications(report: Report) -> list[dict]:
+    out = []
+    for gap in report.gaps:
+        kinds = ", ".join(k.value for k in gap.kinds)
+        out.append({
+            "level": "error",
+            "descriptor": {"id": "collection-gap"},
+            "message": {"text": f"Collection incomplete: {gap.source.value} could not read "
+                                f"{kinds} in {gap.scope}: {gap.reason}. Checks that need this "
+                                "data report results to review, not passes."},
+            "properties": {"source": gap.source.value, "scope": gap.scope,
+                           "kinds": [k.value for k in gap.kinds], "code": gap.code},
+        })
+    errors = report.summary.by_status[Status.ERROR]
+    if errors:
+        out.append({
+            "level": "warning",
+            "descriptor": {"id": "not-judged"},
+            "message": {"text": f"{errors} result(s) could not be judged (status error); they "
+                                "are results of kind 'review', not passes."},
+        })
+    for note in report.notes:
+        out.append({"level": "note", "descriptor": {"id": "note"}, "message": {"text": note}})
+    return out
+
+
+def sarif_document(report: Report, context: RenderContext, cwd: Path | None = None) -> dict:
+    """The SARIF log as a dict."""
+    cwd = cwd or Path.cwd()
+    rules = [rule_for(meta) for meta in report.checks]
+    index = {meta.id: i for i, meta in enumerate(report.checks)}
+    results = []
+    for f in report.findings:
+        if f.status == Status.PASS:
+            continue
+        if f.check_id not in index:
+            index[f.check_id] = len(rules)
+            rules.append(_fallback_rule(f))
+        results.append(result_for(f, index[f.check_id], context.anchor, cwd))
+    s = report.summary
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [{
+            "tool": {"driver": {
+                "name": TOOL_NAME,
+                "version": report.tool_version,
+                "semanticVersion": report.tool_version,
+                "rules": rules,
+            }},
+            "invocations": [{
+                "executionSuccessful": True,
+                "endTimeUtc": report.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "toolExecutionNotifications": _notifications(report),
+            }],
+            "results": results,
+            "properties": {
+                "organisation": report.organisation.name,
+                "asOf": report.as_of.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "score": s.score,
+                "complete": s.complete,
+                "byStatus": {k.value: v for k, v in s.by_status.items()},
+                "collectionGaps": len(report.gaps),
+            },
+        }],
+    }
+
+
+class SarifFormatter(Formatter):
+    format = OutputFormat.SARIF
+    extension = "sarif"
+
+    def render(self, report: Report, context: RenderContext) -> str:
+        return json.dumps(sarif_document(report, context), indent=2, ensure_ascii=False) + "\n"

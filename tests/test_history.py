@@ -1,0 +1,133 @@
+"""Run history: recording, trend, diff, clear errors, no secrets, and concurrent writers."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from resilience.errors import InputError, UsageError
+from resilience.history import History, resolve_history_path
+from resilience.model import Status
+from tests.report_fixtures import ARN, IMG, real_report, synthetic_report
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _with(report, **statuses):
+    findings = [f.model_copy(update={"status": statuses[f.asset_id]})
+                if f.asset_id in statuses else f for f in report.findings]
+    from resilience.engine.report import summarise
+
+    return report.model_copy(update={"findings": findings,
+                                     "summary": summarise(findings, report.gaps)})
+
+
+def test_record_and_read_back(tmp_path):
+    store = History(tmp_path / "h" / "history.sqlite3")
+    report = synthetic_report()
+    run_id = store.record(report, source="resilience.yaml")
+    [run] = store.runs()
+    assert run.id == run_id and run.score == report.summary.score
+    assert run.by_status["fail"] == 3 and run.by_domain["identity"]["fail"] == 1
+    assert run.gaps == 1 and not run.complete and run.source == "resilience.yaml"
+    statuses = store.statuses(run_id)
+    assert statuses[("backup_system_has_copy", "db1")] == Status.FAIL
+    assert ("backup_system_has_copy", "app1") not in statuses  # passes are counted, not stored
+    with sqlite3.connect(store.path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_trend_filters_and_limits(tmp_path):
+    store = History(tmp_path / "history.sqlite3")
+    for _ in range(3):
+        store.record(synthetic_report())
+    other = synthetic_report()
+    store.record(other.model_copy(update={"organisation": other.organisation.model_copy(
+        update={"name": "Other"})}))
+    assert len(store.runs()) == 4
+    assert [r.id for r in store.runs(organisation="Golden Council", limit=2)] == [2, 3]
+
+
+def test_diff_new_fixed_changed(tmp_path):
+    store = History(tmp_path / "history.sqlite3")
+    before = synthetic_report()
+    store.record(before)
+    store.record(_with(before, db1=Status.PASS, app1=Status.FAIL, **{ARN: Status.ERROR}))
+    a, b, diff = store.diff()
+    assert (a.id, b.id) == (1, 2)
+    assert [k[1] for k, _, _ in diff.new] == ["app1"]
+    assert [k[1] for k, _, _ in diff.fixed] == ["db1"]
+    assert [(k[1], t, n) for k, t, n in diff.changed] == [(ARN, Status.FAIL, Status.ERROR)]
+    assert store.diff(2, 1)[2].new[0][0][1] == "db1"
+
+
+def test_clear_errors(tmp_path):
+    with pytest.raises(InputError, match="no history recorded yet"):
+        History(tmp_path / "none.sqlite3").runs()
+    store = History(tmp_path / "one.sqlite3")
+    store.record(synthetic_report())
+    with pytest.raises(UsageError, match="fewer than two runs"):
+        store.diff()
+    with pytest.raises(UsageError, match="no run 7"):
+        store.diff(1, 7)
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(InputError, match="not a resilience history database"):
+        History(junk).record(synthetic_report())
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    with pytest.raises(InputError, match="newer"):
+        store.runs()
+
+
+def test_only_keys_and_statuses_are_stored(tmp_path):
+    store = History(tmp_path / "history.sqlite3")
+    report, _ = real_report()
+    store.record(report)
+    dump = "\n".join(sqlite3.connect(store.path).iterdump())
+    assert IMG not in dump  # a system name, a tag, an owner and a gap reason: none stored
+    for f in report.findings:
+        assert f.message not in dump and f.remediation not in dump
+
+
+def test_history_path_resolution(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert resolve_history_path(None) == tmp_path / "xdg" / "resilience" / "history.sqlite3"
+    assert resolve_history_path(tmp_path / "x.db") == tmp_path / "x.db"
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {root!r})
+    from resilience.history import History
+    from tests.report_fixtures import synthetic_report
+    store, report = History(sys.argv[1]), synthetic_report()
+    for _ in range(int(sys.argv[2])):
+        store.record(report, source=sys.argv[3])
+""")
+
+
+@pytest.mark.slow
+def test_concurrent_writers_from_several_processes(tmp_path):
+    db, per_process, processes = tmp_path / "history.sqlite3", 8, 4
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER.format(root=str(ROOT)))
+    procs = [subprocess.Popen([sys.executable, str(script), str(db), str(per_process), f"p{i}"],
+                              stderr=subprocess.PIPE, text=True) for i in range(processes)]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    store = History(db)
+    runs = store.runs()
+    assert len(runs) == per_process * processes
+    assert len({r.id for r in runs}) == len(runs)
+    assert {r.source for r in runs} == {f"p{i}" for i in range(processes)}
+    stored = len(store.statuses(runs[0].id))
+    assert stored == 5 and all(len(store.statuses(r.id)) == stored for r in runs)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,0 +1,157 @@
+"""Every output format: the registry is exhaustive, each renders the same report, hostile text is inert."""
+
+from __future__ import annotations
+
+import html
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+
+from resilience.errors import UsageError
+from resilience.outputs.interface import (
+    FORMATTERS,
+    OutputFormat,
+    RenderContext,
+    formatter,
+    parse_formats,
+)
+from resilience.outputs.view import md_escape
+from resilience.outputs.write import output_paths, render_all, write_rendered
+from tests.report_fixtures import ARN, HOSTILE, IMG, SCRIPT, real_report, synthetic_report
+
+
+def test_every_format_has_a_formatter():
+    assert set(FORMATTERS) == set(OutputFormat)
+    extensions = set()
+    for fmt in OutputFormat:
+        impl = formatter(fmt)
+        assert impl.format == fmt
+        assert impl.extension and impl.extension not in extensions
+        extensions.add(impl.extension)
+
+
+@pytest.mark.parametrize("fmt", list(OutputFormat))
+def test_every_format_renders_the_same_report(fmt):
+    report, estate = real_report()
+    text = formatter(fmt).render(report, RenderContext(estate=estate))
+    assert text.strip()
+    assert "backup_system_has_copy" in text
+    failing = [f for f in report.findings
+               if f.status == "fail" and f.check_id == "backup_system_has_copy"]
+    assert failing
+    for f in failing:  # each failing backup is in every format, in some spelling
+        spellings = {f.asset_id, f.asset_name or f.asset_id}
+        spellings |= {html.escape(x, quote=False) for x in spellings} | {
+            md_escape(x) for x in spellings}
+        assert any(x in text for x in spellings), (fmt, f.asset_id)
+    synthetic = formatter(fmt).render(synthetic_report(), RenderContext())
+    assert "identity_example" in synthetic and "svc-backup" in synthetic
+
+
+def test_parse_formats():
+    assert parse_formats("json, SARIF,html,json") == [OutputFormat.JSON, OutputFormat.SARIF,
+                                                      OutputFormat.HTML]
+    with pytest.raises(UsageError, match="junit"):
+        parse_formats("jnuit")
+
+
+def test_output_paths(tmp_path):
+    assert output_paths([OutputFormat.JSON], None) == {OutputFormat.JSON: None}
+    assert output_paths([OutputFormat.HTML], tmp_path) == {
+        OutputFormat.HTML: tmp_path / "resilience-report.html"}
+    both = output_paths([OutputFormat.SARIF, OutputFormat.JUNIT], tmp_path / "out")
+    assert both[OutputFormat.JUNIT].name == "resilience-report.junit.xml"
+    with pytest.raises(UsageError, match="--output"):
+        output_paths([OutputFormat.SARIF, OutputFormat.JUNIT], None)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UsageError, match="folder"):
+        output_paths([OutputFormat.SARIF, OutputFormat.JUNIT], tmp_path / "file")
+
+
+def test_writes_are_atomic_and_complete(tmp_path):
+    report, estate = real_report()
+    fmts = list(OutputFormat)
+    paths = output_paths(fmts, tmp_path / "out")
+    written = write_rendered(render_all(report, fmts, RenderContext(estate=estate)), paths)
+    assert sorted(p.name for p in written) == sorted(p.name for p in paths.values())
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def html_elements(text: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+def assert_html_inert(text: str, *, shows_hostile: bool = True) -> None:
+    """No script, no injected element, no event handler; the hostile strings shown as text."""
+    parsed = html_elements(text)
+    tags = {t for t, _ in parsed.tags}
+    assert "script" not in tags and "img" not in tags and "iframe" not in tags
+    for tag, attrs in parsed.tags:
+        assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
+    if shows_hostile:
+        shown = "".join(parsed.text)
+        for hostile in HOSTILE:
+            assert hostile in shown
+
+
+@pytest.mark.parametrize("fmt", list(OutputFormat))
+def test_hostile_names_are_inert(fmt):
+    report, estate = real_report()
+    text = formatter(fmt).render(report, RenderContext(estate=estate))
+    if fmt == OutputFormat.HTML:
+        assert_html_inert(text)
+    elif fmt == OutputFormat.MARKDOWN:
+        assert "<script" not in text and "<img" not in text
+        assert "&lt;script&gt;" in text
+    elif fmt in (OutputFormat.JSON, OutputFormat.SARIF):
+        data = json.loads(text)
+        strings = json.dumps(data, ensure_ascii=False)
+        assert SCRIPT in strings  # kept verbatim as data, and only as JSON strings
+        if fmt == OutputFormat.SARIF:
+            for result in data["runs"][0]["results"]:
+                assert "markdown" not in result["message"]  # estate text is never Markdown
+    elif fmt == OutputFormat.JUNIT:
+        root = ET.fromstring(text)
+        assert not [e for e in root.iter() if e.tag in ("script", "img")]
+        names = [case.get("name") for case in root.iter("testcase")]
+        assert any(SCRIPT in (n or "") for n in names)
+        assert "<script>" not in text and '"><img' not in text
+    else:
+        assert SCRIPT in text or IMG in text or ARN in text
+
+
+def test_written_reports_get_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    from resilience.atomic import write_text_atomic
+
+    umask = os.umask(0o022)
+    try:
+        write_text_atomic(tmp_path / "new.html", "x")
+        assert stat.S_IMODE((tmp_path / "new.html").stat().st_mode) == 0o644
+        existing = tmp_path / "kept.html"
+        existing.write_text("old")
+        existing.chmod(0o600)
+        write_text_atomic(existing, "new")
+        assert stat.S_IMODE(existing.stat().st_mode) == 0o600
+    finally:
+        os.umask(umask)

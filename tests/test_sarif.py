@@ -1,0 +1,135 @@
+"""SARIF 2.1.0: valid against the OASIS schema, one rule per check, locations, fingerprints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from resilience.model import SourceRef, Status
+from resilience.outputs.interface import RenderContext
+from resilience.outputs.sarif import SarifFormatter, finding_fingerprint, sarif_document
+from tests.golden import assert_golden
+from tests.report_fixtures import ARN, AZURE_ID, real_report, synthetic_report
+
+SCHEMA_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "data" / \
+    "sarif-schema-2.1.0.json"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    if not SCHEMA_PATH.exists():
+        pytest.fail(f"The SARIF 2.1.0 schema is missing: expected {SCHEMA_PATH} (CI keeps "
+                    "shared/data beside the checkout; it is not copied into the repository)")
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def _valid(validator, doc):
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
+def test_real_report_validates(validator):
+    report, estate = real_report()
+    doc = json.loads(SarifFormatter().render(report, RenderContext(estate=estate)))
+    _valid(validator, doc)
+    assert doc["version"] == "2.1.0"
+
+
+def test_synthetic_report_validates_and_matches_golden(validator, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    context = RenderContext(anchor=SourceRef(file="resilience.yaml"))
+    text = SarifFormatter().render(synthetic_report(), context)
+    _valid(validator, json.loads(text))
+    assert_golden("synthetic.sarif", text)
+
+
+def _results(report=None, anchor=None, cwd=None):
+    report = report or synthetic_report()
+    doc = sarif_document(report, RenderContext(anchor=anchor), cwd=cwd or Path("/nowhere"))
+    return doc, {r["properties"]["assetId"]: r for r in doc["runs"][0]["results"]}
+
+
+def test_one_rule_per_check_with_help_and_severity():
+    report = synthetic_report()
+    doc, _ = _results(report)
+    rules = doc["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [m.id for m in report.checks]
+    rule = rules[0]
+    assert "A system with no backup cannot be restored." in rule["help"]["text"]
+    assert "Add the system to a backup job." in rule["help"]["text"]
+    assert "London Borough of Hackney" in rule["help"]["markdown"]
+    assert rule["properties"]["security-severity"] == "9.5"
+    assert rule["defaultConfiguration"]["level"] == "error"
+    assert "security" in rule["properties"]["tags"] and "NCSC-CAF:B5.c" in rule["properties"]["tags"]
+    assert rules[1]["defaultConfiguration"]["level"] == "warning"  # medium
+
+
+def test_statuses_map_to_kinds_levels_and_suppressions():
+    _, results = _results()
+    assert "app1" not in results  # passes are not results
+    assert results["db1"]["kind"] == "fail" and results["db1"]["level"] == "error"
+    unknown = results["444455556666/eu-west-1"]
+    assert unknown["kind"] == "review" and unknown["level"] == "none"
+    assert unknown["message"]["text"].startswith("Could not be judged")
+    waived = results[AZURE_ID]
+    assert waived["suppressions"] == [{"kind": "external", "status": "accepted",
+                                       "justification": "Decommissioned in March (owner: it-ops;"
+                                                        " until 2027-03-31)"}]
+    assert results["svc-backup"]["level"] == "warning"
+
+
+def test_locations_onprem_file_and_line_cloud_resource_id(tmp_path):
+    report = synthetic_report()
+    estate_file = tmp_path / "infra" / "estate.yaml"
+    findings = [f.model_copy(update={"location": SourceRef(file=str(estate_file), line=9)})
+                if f.asset_id == "db1" else f for f in report.findings]
+    report = report.model_copy(update={"findings": findings})
+    anchor = SourceRef(file=str(tmp_path / "resilience.yaml"))
+    _, results = _results(report, anchor=anchor, cwd=tmp_path)
+    onprem = results["db1"]["locations"][0]["physicalLocation"]
+    assert onprem["artifactLocation"] == {"uri": "infra/estate.yaml", "uriBaseId": "%SRCROOT%"}
+    assert onprem["region"] == {"startLine": 9}
+    cloud = results[ARN]["locations"][0]
+    assert cloud["logicalLocations"][0] == {"fullyQualifiedName": ARN, "name": "housing-db",
+                                            "kind": "resource"}
+    assert cloud["physicalLocation"] == {"artifactLocation": {"uri": "resilience.yaml",
+                                                              "uriBaseId": "%SRCROOT%"}}
+    _, outside = _results(report, anchor=anchor, cwd=tmp_path / "elsewhere")
+    uri = outside["db1"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.startswith("file:///") and uri.endswith("infra/estate.yaml")
+
+
+def test_no_anchor_still_gives_every_result_a_location():
+    _, results = _results(anchor=None)
+    for result in results.values():
+        assert result["locations"] and result["locations"][0]["logicalLocations"]
+
+
+def test_fingerprints_are_stable_and_distinct():
+    _, first = _results()
+    report = synthetic_report()
+    moved = [f.model_copy(update={"location": SourceRef(file="other.yaml", line=99),
+                                  "message": "reworded"}) for f in report.findings]
+    _, second = _results(report.model_copy(update={"findings": moved}))
+    prints = set()
+    for asset, result in first.items():
+        fp = result["partialFingerprints"]
+        assert fp == second[asset]["partialFingerprints"]
+        assert fp["resilienceFindingKey/v1"] == finding_fingerprint(result["ruleId"], asset)
+        prints.add(fp["primaryLocationLineHash"])
+    assert len(prints) == len(first)
+
+
+def test_gaps_and_notes_are_notifications():
+    doc, _ = _results()
+    notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    gap = [n for n in notes if n["descriptor"]["id"] == "collection-gap"]
+    assert len(gap) == 1 and gap[0]["level"] == "error"
+    assert "AccessDenied" in gap[0]["message"]["text"]
+    assert any(n["message"]["text"] == "A note for the reader." for n in notes)
+    props = doc["runs"][0]["properties"]
+    assert props["complete"] is False and props["byStatus"][Status.PASS.value] == 1
