@@ -50,28 +50,38 @@ def generate(systems: int, seed: int = 7) -> dict:
         if i > 0 and rnd.random() < 0.3:
             system["depends_on"] = [f"sys-{rnd.randrange(0, i):07d}"]
         out_systems.append(system)
-        for j in range(rnd.choice([0, 1, 1, 1, 2])):
-            offsite = rnd.random() < 0.7
+        # Most systems of a reasonably run estate are protected properly; a minority is not.
+        good = rnd.random() < 0.85
+        for j in range(rnd.choice([0, 1, 2, 2, 2]) if good else rnd.choice([0, 1])):
+            isolated = good and j == 1
             backups.append({
                 "id": f"{sid}-b{j}", "system": sid, "tool": "Veeam" if hosting == "onprem"
-                else "native", "frequency": rnd.choice(["4h", "24h", "24h", "7d"]),
-                "retention": rnd.choice(["7d", "14d", "35d", "90d"]),
-                "immutable": rnd.random() < 0.3, "offline": rnd.random() < 0.1,
-                "offsite": offsite, "site": rnd.choice(SITES[hosting]),
-                "trust_domain": "backup-vault" if rnd.random() < 0.3 else system["identity_domain"],
-                "encrypted": rnd.random() < 0.8, "last_success": _date(rnd.randrange(0, 10)),
-                **({"last_restore_test": _date(rnd.randrange(10, 400)),
-                    "restore_test_duration": f"{rnd.randrange(1, 48)}h"}
-                   if rnd.random() < 0.4 else {}),
+                else "native", "frequency": "24h" if good else rnd.choice(["24h", "7d"]),
+                "retention": "90d" if good else rnd.choice(["7d", "14d", "35d"]),
+                "immutable": isolated, "offline": False,
+                "logically_air_gapped": isolated, "offsite": j == 1 or not good,
+                "site": SITES[hosting][j % 2], "region": SITES[hosting][j % 2],
+                "account": system["identity_domain"],
+                "trust_domain": "backup-vault" if isolated else system["identity_domain"],
+                "soft_delete": good, "deletion_approval": isolated,
+                "encrypted": True, "key_recoverable": good,
+                "last_success": _date(rnd.randrange(0, 1)),
+                "last_restore_test": _date(rnd.randrange(10, 80 if good else 400)),
+                "restore_test_duration": f"{rnd.randrange(1, 24 if good else 100)}h",
+                "restore_test_passed": good or rnd.random() < 0.5,
             })
+        system["rebuild_documented"] = good
+        system["end_of_support"] = _date(-rnd.randrange(200, 2000) if good else 30)
+        system["zone_redundant"] = good
+        system["failover_site"] = SITES[hosting][1] if good else None
     services = []
     for k in range(n_services):
         members = [f"sys-{x:07d}" for x in range(k * 20, min(systems, k * 20 + 20))]
         svc = {"id": f"svc-{k:06d}", "name": f"Service {k}", "tier": rnd.choice([1, 2, 3]),
                "owner": f"owner-{k % 50}", "systems": members}
-        if rnd.random() < 0.4:
+        if rnd.random() < 0.8:
             svc["manual_fallback"] = {"description": "Paper forms", "last_exercised":
-                                      _date(rnd.randrange(30, 800))}
+                                      _date(rnd.randrange(30, 500)), "reentry_plan": "Re-key"}
         if k > 0 and rnd.random() < 0.2:
             svc["depends_on"] = [f"svc-{rnd.randrange(0, k):06d}"]
         services.append(svc)
@@ -81,9 +91,11 @@ def generate(systems: int, seed: int = 7) -> dict:
             "id": f"acct-{a:07d}", "name": f"user{a}", "source": "ad",
             "trust_domain": domains[a % n_domains]["id"],
             "kind": "break-glass" if a % 5000 == 1 else rnd.choice(["human"] * 8 + ["service"]),
-            "privileged": rnd.random() < 0.05, "mfa": rnd.random() < 0.8,
-            "enabled": rnd.random() < 0.95, "last_used": _date(rnd.randrange(0, 900)),
-            "remote_access": rnd.random() < 0.2,
+            "privileged": rnd.random() < 0.05, "mfa": rnd.random() < 0.95,
+            "enabled": rnd.random() < 0.95, "last_used": _date(rnd.randrange(0, 60)),
+            "created": _date(900), "remote_access": rnd.random() < 0.2,
+            "console_access": False, "backup_admin": False, "monitored": True,
+            "owner": f"team-{a % 97}", "password_never_expires": False,
         })
     plans = [{"id": f"plan-{p}", "name": f"Plan {p}", "kind": rnd.choice(
         ["incident-response", "business-continuity"]), "offline_copy": rnd.random() < 0.5,

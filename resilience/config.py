@@ -53,6 +53,14 @@ class AwsSettings(Strict):
     assume_role: str | None = Field(None, description="Role name to assume in each member account.")
     external_id: str | None = None
     concurrency: int = Field(16, ge=1, le=256)
+    max_attempts: int | None = Field(
+        None, ge=1, le=20,
+        description="Attempts per API call, retries included (adaptive mode); unset honours "
+        "AWS_MAX_ATTEMPTS, else botocore's default.")
+    connect_timeout: float = Field(10, gt=0, le=300, description="Seconds to connect.")
+    read_timeout: float = Field(60, gt=0, le=900, description="Seconds to wait for a response.")
+    session_name: str = Field("resilience-inventory", pattern=r"^[\w+=,.@-]{2,64}$",
+                              description="RoleSessionName used when assuming roles.")
 
 
 class AzureSettings(Strict):

@@ -102,3 +102,14 @@ def test_score_weights_severity_and_counts_errors_against():
     errored = [f.model_copy(update={"status": Status.ERROR}) for f in report.findings]
     assert score(errored) == 0
     assert score([]) == 100
+
+
+def test_constructed_findings_equal_validated_ones():
+    from resilience.engine.interface import Finding
+
+    check = load_catalogue().get("backup_system_has_copy")
+    report = run_checks(estate_from(ESTATE), default_policy(), [check], now=AS_OF)
+    for f in report.findings:
+        validated = Finding.model_validate(f.model_dump())
+        assert validated == f
+        assert validated.model_dump_json() == f.model_dump_json()

@@ -24,10 +24,12 @@ Choices a reader of the output should know:
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 from pathlib import Path
 from urllib.parse import quote
+
+from pydantic_core import to_json
 
 from resilience.catalogues import lessons
 from resilience.engine.interface import CheckMeta, Finding
@@ -62,6 +64,7 @@ def finding_fingerprint(check_id: str, asset_id: str) -> str:
     return hashlib.sha256(f"{check_id}\x00{asset_id}".encode()).hexdigest()
 
 
+@functools.lru_cache(maxsize=1024)
 def artifact_location(file: str, cwd: Path) -> dict:
     """A URI for ``file``: relative to ``cwd`` when it lies below it, else an absolute file URI."""
     path = Path(file)
@@ -279,4 +282,5 @@ class SarifFormatter(Formatter):
     extension = "sarif"
 
     def render(self, report: Report, context: RenderContext) -> str:
-        return json.dumps(sarif_document(report, context), indent=2, ensure_ascii=False) + "\n"
+        # pydantic-core's encoder: the standard library's is pure Python once indented.
+        return to_json(sarif_document(report, context), indent=2).decode("utf-8") + "\n"
