@@ -104,6 +104,7 @@ def load_estate(request: EstateRequest, progress: Progress | None = None) -> Loa
     policy = loaded.policy()
     if request.snapshot is not None:
         estate = load_snapshot(request.snapshot)
+        _settle(estate)
         return Loaded(estate, loaded, policy)
     sources = build_sources(loaded, request)
     if not sources:
@@ -113,7 +114,17 @@ def load_estate(request: EstateRequest, progress: Progress | None = None) -> Loa
     parts = [source.collect(progress) for source in sources]
     estate = merge(parts, organisation=loaded.config.organisation)
     check_references(estate)
+    _settle(estate)
     return Loaded(estate, loaded, policy)
+
+
+def _settle(estate: Estate) -> None:
+    """The estate lives as long as the run: keep the cyclic garbage collector from re-scanning
+    its (possibly millions of) objects every time checks and renderers allocate."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def run_check(request: CheckRequest, progress: Progress | None = None) -> tuple[Report, Loaded]:
