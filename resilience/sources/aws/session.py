@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import boto3
+import botocore.client
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
@@ -70,15 +71,60 @@ class AccountSession:
 
 _loader_lock = threading.Lock()
 _loader: Any = None
+# Per service (and API version): one parsed ServiceModel and one client class for every client
+# made with the shared loader. Keyed by ServiceModel identity for classes; models are kept alive
+# here, so the ids stay valid.
+_models: dict[tuple[str, str | None], Any] = {}
+_classes: dict[int, type] = {}
+_model_ids: set[int] = set()
+
+
+class _SharedPartsCreator(botocore.client.ClientCreator):
+    """botocore's ClientCreator, reusing the service model and client class per service.
+
+    botocore builds a fresh ServiceModel and client class for every client, and each model
+    re-resolves its shapes, operations and paginators on first use. This source makes a client
+    per account x region x service (about 90 for 3 accounts x 4 regions), so that work was about
+    half of a collection's CPU (bench/aws_fanout.py). Models and classes hold no credentials,
+    region or endpoint; botocore already shares one model across threads within a client, and
+    its lazy caches only ever fill in the same values. Only clients made with this module's
+    shared loader (our sessions) are affected; any other caller gets botocore unchanged.
+    """
+
+    def _load_service_model(self, service_name, api_version=None):  # noqa: ANN001, ANN202
+        if self._loader is not _loader:
+            return super()._load_service_model(service_name, api_version)
+        key = (service_name, api_version)
+        model = _models.get(key)
+        if model is None:
+            made = super()._load_service_model(service_name, api_version)
+            with _loader_lock:
+                model = _models.setdefault(key, made)
+                _model_ids.add(id(model))
+        return model
+
+    def _create_client_class(self, service_name, service_model):  # noqa: ANN001, ANN202
+        if self._loader is not _loader or id(service_model) not in _model_ids:
+            return super()._create_client_class(service_name, service_model)
+        cls = _classes.get(id(service_model))
+        if cls is None:
+            made = super()._create_client_class(service_name, service_model)
+            with _loader_lock:
+                cls = _classes.setdefault(id(service_model), made)
+        return cls
 
 
 def _share_models(session: boto3.Session) -> None:
     """Give every session one process-wide model loader: each service's JSON is parsed once,
-    not once per account (EC2's model alone takes about 100 ms to parse)."""
+    not once per account (EC2's model alone takes about 100 ms to parse); and make clients
+    through ``_SharedPartsCreator`` so each service's model and client class are built once."""
     global _loader
     with _loader_lock:
         if _loader is None:
             _loader = session._session.get_component("data_loader")
+            if hasattr(botocore.client.ClientCreator, "_load_service_model") and hasattr(
+                    botocore.client.ClientCreator, "_create_client_class"):
+                botocore.client.ClientCreator = _SharedPartsCreator
         else:
             session._session.register_component("data_loader", _loader)
 
