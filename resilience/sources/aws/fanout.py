@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -35,8 +36,12 @@ class Unit:
 def run_units(units: Iterable[Unit], concurrency: int, progress: Progress) -> Facts:
     """Run every unit and its follow-ups with at most ``concurrency`` at a time.
 
-    Follow-ups are submitted by this thread rather than waited for inside a worker, so a full
-    pool can never deadlock. A unit that raises becomes a gap for its scope; the rest go on.
+    Units are handed to the pool only as workers free up, and a unit's follow-ups go ahead of
+    the roots not yet started: a long chain (an account's buckets after its bucket list) starts
+    as soon as it is known instead of waiting behind every other root, which would make it the
+    tail of the whole run. Follow-ups are submitted by this thread rather than waited for inside
+    a worker, so a full pool can never deadlock. A unit that raises becomes a gap for its scope;
+    the rest go on.
     """
     facts = Facts()
     roots = list(units)
@@ -46,17 +51,21 @@ def run_units(units: Iterable[Unit], concurrency: int, progress: Progress) -> Fa
         tasks[account] = progress.task(f"AWS account {account}", total=total)
     outstanding: dict[int, int] = {}
     root_account: dict[int, str] = {}
+    ready: deque[tuple[Unit, int]] = deque()
+    for i, unit in enumerate(roots):
+        root_account[i] = unit.account
+        outstanding[i] = 1
+        ready.append((unit, i))
 
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="aws") as pool:
         pending: dict[Future, tuple[Unit, int]] = {}
 
-        def submit(unit: Unit, root: int) -> None:
-            outstanding[root] = outstanding.get(root, 0) + 1
-            pending[pool.submit(unit.work)] = (unit, root)
+        def fill() -> None:
+            while ready and len(pending) < concurrency:
+                unit, root = ready.popleft()
+                pending[pool.submit(unit.work)] = (unit, root)
 
-        for i, unit in enumerate(roots):
-            root_account[i] = unit.account
-            submit(unit, i)
+        fill()
         while pending:
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for fut in done:
@@ -72,9 +81,10 @@ def run_units(units: Iterable[Unit], concurrency: int, progress: Progress) -> Fa
                     facts.extend(result.facts)
                     for gap in result.facts.gaps:
                         progress.note(f"aws: {gap.scope}: {gap.reason}")
-                    for follow in result.more:
-                        submit(follow, root)
+                    outstanding[root] += len(result.more)
+                    ready.extendleft((follow, root) for follow in reversed(result.more))
                 outstanding[root] -= 1
                 if outstanding[root] == 0:
                     progress.advance(tasks[root_account[root]])
+            fill()
     return facts

@@ -24,7 +24,9 @@ from resilience.sources.aws.mapping import (
     trust_domain_id,
 )
 
-BUCKETS_PER_UNIT = 20
+# One bucket per unit: a bucket takes six or seven calls in a row, so a batch of them would be
+# one long sequential chain that every other account and region ends up waiting for.
+BUCKETS_PER_UNIT = 1
 _ABSENT = {"NoSuchTagSet", "ObjectLockConfigurationNotFoundError",
            "NoSuchLifecycleConfiguration", "ReplicationConfigurationNotFoundError",
            "ServerSideEncryptionConfigurationNotFoundError", "NoSuchBucketPolicy"}

@@ -92,6 +92,9 @@ class AwsSource(Source):
                       f"{self.settings.concurrency} calls at a time")
         units = [u for t in plan.targets
                  for u in units_for(t, self.tags, tuple(self.settings.regions))]
+        # every account's global units first: their follow-ups (one per bucket) are the longest
+        # chains, so they should not start behind every regional unit of the other accounts
+        units.sort(key=lambda u: u.region is not None)
         facts = run_units(units, self.settings.concurrency, progress)
         facts.gaps[:0] = plan.gaps
         for gap in plan.gaps:
