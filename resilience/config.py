@@ -7,8 +7,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from resilience.durations import Duration, parse_duration
 from resilience.errors import InputError, UsageError
-from resilience.model import Organisation
+from resilience.model import Organisation, SystemKind
 from resilience.model.estate import Strict
 from resilience.policy import Policy, default_policy, load_policy
 from resilience.yamlfile import load_yaml, validate_document
@@ -89,6 +90,73 @@ class ChecksSettings(Strict):
     skip: list[str] = Field(default_factory=list)
 
 
+# Planning estimates for restoring one system of each kind when no restore test measured it.
+# Deliberately conservative; replace them with your own measured times (docs/scenarios.md).
+DEFAULT_RESTORE_ESTIMATES = {
+    SystemKind.DIRECTORY: "12h", SystemKind.NETWORK: "8h", SystemKind.DATABASE: "8h",
+    SystemKind.SERVER: "6h", SystemKind.VM: "4h", SystemKind.FILE_SHARE: "12h",
+    SystemKind.STORAGE: "8h", SystemKind.BUCKET: "4h", SystemKind.APPLICATION: "6h",
+    SystemKind.BACKUP_SERVER: "8h", SystemKind.SAAS: "4h", SystemKind.ENDPOINT: "2h",
+    SystemKind.TELEPHONY: "8h", SystemKind.OTHER: "8h",
+}
+
+
+class Contact(Strict):
+    """Who fills a role in an incident, and how to reach them when email and phones are down."""
+
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    alternate: str | None = Field(None, description="A deputy, with a way to reach them.")
+
+
+class Regulator(Strict):
+    """A body you must or should tell, and by when."""
+
+    name: str
+    when: str = Field(description="What triggers the duty, in plain words.")
+    deadline: Duration | None = Field(None, description="From the time you became aware.")
+    deadline_note: str | None = None
+    how: str = Field(description="How to report: web form, phone, email.")
+    lessons: list[str] = Field(min_length=1)
+    attack_only: bool = Field(False, description="Only when an attacker is involved.")
+
+
+class RestoreSettings(Strict):
+    """How the simulation times restores that no restore test has measured."""
+
+    estimates: dict[SystemKind, Duration] = Field(
+        default_factory=lambda: {k: parse_duration(v)
+                                 for k, v in DEFAULT_RESTORE_ESTIMATES.items()},
+        description="Time to restore one system of each kind when it has no measured restore test.",
+    )
+    default_estimate: Duration = Field(default_factory=lambda: parse_duration("8h"))
+    parallel_streams: int = Field(1, ge=1, le=64, description="Restores run at the same time.")
+    mobilisation: Duration = Field(
+        default_factory=lambda: parse_duration("24h"),
+        description="Time from the incident to the first restore: contain, get a clean "
+        "environment, reach the copies.",
+    )
+
+    @field_validator("estimates", mode="after")
+    @classmethod
+    def _fill_estimates(cls, v):
+        defaults = {k: parse_duration(t) for k, t in DEFAULT_RESTORE_ESTIMATES.items()}
+        return {**defaults, **v}
+
+
+class PlaybookSettings(Strict):
+    """Contacts, reporting duties and restore estimates for simulations and playbooks."""
+
+    contacts: dict[str, Contact] = Field(
+        default_factory=dict, description="Role id (incident-lead, it-recovery-lead, "
+        "communications-lead, data-protection-officer, ...) to who fills it.")
+    regulators: list[Regulator] | None = Field(
+        None, description="Who to tell and by when; unset means the defaults for the "
+        "organisation's jurisdiction (UK: ICO, NCSC, Action Fraud, insurer).")
+    restore: RestoreSettings = Field(default_factory=RestoreSettings)
+
+
 class Config(Strict):
     """The whole ``resilience.yaml``."""
 
@@ -99,6 +167,7 @@ class Config(Strict):
     checks: ChecksSettings = Field(default_factory=ChecksSettings)
     waivers: str | None = None
     history: str | None = None
+    playbook: PlaybookSettings = Field(default_factory=PlaybookSettings)
 
     @field_validator("policy", "waivers", "history")
     @classmethod

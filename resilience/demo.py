@@ -65,11 +65,9 @@ def run_demo(output_dir: Path) -> DemoResult:
 
 
 def _add_recovery_material(result: DemoResult, loaded) -> None:
-    """The ransomware simulation and its playbook, when the scenarios package is present."""
-    try:
-        from resilience.scenarios.demo import demo_recovery_material
-    except ImportError:
-        return
+    """The ransomware simulation and its playbook."""
+    from resilience.scenarios.demo import demo_recovery_material
+
     summary, files = demo_recovery_material(loaded, result.output_dir)
     result.simulation_summary.extend(summary)
     result.files.extend(files)

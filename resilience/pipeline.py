@@ -112,7 +112,9 @@ def load_estate(request: EstateRequest, progress: Progress | None = None) -> Loa
         raise UsageError(f"{where} names no sources; add sources.onprem files, sources.ad "
                          "exports, or pass --aws / --azure")
     parts = [source.collect(progress) for source in sources]
-    estate = merge(parts, organisation=loaded.config.organisation)
+    # The configuration's organisation wins only when it names one; else the estate file's.
+    named = "organisation" in loaded.config.model_fields_set
+    estate = merge(parts, organisation=loaded.config.organisation if named else None)
     check_references(estate)
     _settle(estate)
     return Loaded(estate, loaded, policy)

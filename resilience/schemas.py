@@ -11,12 +11,16 @@ def schema_for(kind: str) -> dict:
     from resilience.engine.report import Report
     from resilience.model import Estate
     from resilience.policy import Policy
+    from resilience.scenarios.interface import Scenario
     from resilience.sources.onprem import EstateFile
+    from resilience.waivers import WaiverFile
 
     models = {
         "estate": (EstateFile, "validation"),
         "policy": (Policy, "validation"),
         "config": (Config, "validation"),
+        "scenario": (Scenario, "validation"),
+        "waivers": (WaiverFile, "validation"),
         "snapshot": (Estate, "serialization"),
         "report": (Report, "serialization"),
     }

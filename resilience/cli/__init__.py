@@ -47,7 +47,9 @@ def _register() -> None:
         init,
         inventory,
         lessons,
+        playbook,
         schema,
+        simulate,
     )
 
 

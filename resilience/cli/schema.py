@@ -9,7 +9,8 @@ from resilience.cli import app
 
 @app.command()
 def schema(
-    kind: str = typer.Argument("estate", help="estate, policy, config, snapshot or report."),
+    kind: str = typer.Argument(
+        "estate", help="estate, policy, config, scenario, waivers, snapshot or report."),
 ) -> None:
     """Print a JSON Schema so editors can complete and validate your files."""
     import json

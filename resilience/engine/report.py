@@ -53,6 +53,10 @@ class Report(Strict):
         description="Passing results counted but not listed, by check id (list them with "
         "--include-passes). Summaries and scores include them.",
     )
+    omitted_passes_by_tier: dict[str, int] = Field(
+        default_factory=dict,
+        description="The same unlisted passes by recovery tier ('1', '2', ... or 'none').",
+    )
     gaps: list[CollectionGap]
     summary: Summary
     notes: list[str] = Field(default_factory=list, description="Waiver and baseline notices.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -80,12 +81,18 @@ def run_checks(estate: Estate, policy: Policy, checks: Iterable[Check],
     checks = list(checks)
     findings: list[Finding] = []
     omitted: dict[str, int] = {}
+    by_tier: Counter[str] = Counter()
     for check in checks:
         results = evaluate_check(check, ctx)
         if include_passes:
             findings.extend(results)
             continue
-        kept = [f for f in results if f.status != Status.PASS]
+        kept = []
+        for f in results:
+            if f.status == Status.PASS:
+                by_tier["none" if f.tier is None else str(f.tier)] += 1
+            else:
+                kept.append(f)
         omitted[check.meta.id] = len(results) - len(kept)
         findings.extend(kept)
     counts = estate.summary()
@@ -98,6 +105,7 @@ def run_checks(estate: Estate, policy: Policy, checks: Iterable[Check],
         checks=[c.meta for c in checks],
         findings=findings,
         omitted_passes={k: v for k, v in omitted.items() if v},
+        omitted_passes_by_tier=dict(sorted(by_tier.items())),
         gaps=list(estate.gaps),
         summary=summarise(findings, list(estate.gaps), [c.meta for c in checks], omitted),
     )

@@ -176,8 +176,16 @@ def tier_rows(report: Report) -> list[tuple[str, dict[Status, int]]]:
     tiers: dict[int | None, list[Finding]] = defaultdict(list)
     for f in report.findings:
         tiers[f.tier].append(f)
+    for label in report.omitted_passes_by_tier:
+        tiers.setdefault(None if label == "none" else int(label), [])
     order = sorted(tiers, key=lambda t: 99 if t is None else t)
-    return [("no tier" if t is None else f"tier {t}", status_counts(tiers[t])) for t in order]
+    rows = []
+    for t in order:
+        counts = status_counts(tiers[t])
+        # Passes that are counted but not listed still belong in their tier's bar.
+        counts[Status.PASS] += report.omitted_passes_by_tier.get("none" if t is None else str(t), 0)
+        rows.append(("no tier" if t is None else f"tier {t}", counts))
+    return rows
 
 
 def bar_segments(counts: dict[Status, int], width: float) -> list[tuple[Status, int, float, float]]:

@@ -41,7 +41,7 @@ def report_renderable(report: Report, context: RenderContext, *, show_passes: bo
                 Text(f.status.value, style=STATUS_STYLE[f.status]),
                 plain(f.check_id),
                 plain(f.asset_name or f.asset_id),
-                plain(f.message),
+                plain(f.message + (f" Waived: {f.waiver}" if f.waiver else "")),
             )
         parts.append(table)
     if report.gaps:

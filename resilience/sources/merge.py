@@ -52,7 +52,8 @@ def merge(parts: Iterable[Estate], organisation: Organisation | None = None) -> 
                 data["services"].append(svc)
             elif system.id not in svc.systems:
                 svc.systems.append(system.id)
-    org = organisation or next((p.organisation for p in parts), Organisation())
+    named = [p.organisation for p in parts if "name" in p.organisation.model_fields_set]
+    org = organisation or next(iter(named), Organisation())
     return Estate(
         organisation=org,
         collected_at=utcnow(),

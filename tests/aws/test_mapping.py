@@ -14,7 +14,7 @@ from resilience.model import AccountKind, SystemKind
 from resilience.sources.aws.facts import Resource, Selection, Vault
 from resilience.sources.aws.failures import classify
 from resilience.sources.aws.iam import _account, _grants
-from resilience.sources.aws.mapping import business, make_system, selects, vault_protection
+from resilience.sources.aws.mapping import make_system, selects, vault_protection
 from resilience.sources.aws.schedule import schedule_interval
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -94,16 +94,6 @@ def test_only_an_unliftable_lock_is_immutable():
     assert lag["immutable"] is True and lag["logically_air_gapped"] is True
     assert lag["key_recoverable"] is True
     assert "key_recoverable" not in vault_protection(_vault(locked=False), NOW)
-
-
-def test_tags_map_to_the_business():
-    keys = TagKeys()
-    assert business({"resilience:tier": "Tier 2", "resilience:service": "council tax; benefits",
-                     "resilience:owner": " Revenues "}, keys) == (
-        2, ["council-tax", "benefits"], "Revenues")
-    assert business({"resilience:tier": "gold"}, keys) == (None, [], None)
-    custom = TagKeys(tier="bc:tier", service="bc:svc", owner="bc:owner")
-    assert business({"bc:tier": "1", "bc:svc": "email"}, custom)[:2] == (1, ["email"])
 
 
 def test_iam_rights():

@@ -13,9 +13,7 @@ from resilience.sources.azure.cloud import resolve_cloud
 from resilience.sources.azure.http_policies import is_allowed
 from resilience.sources.azure.mapping import (
     MapContext,
-    parse_tier,
     recovery_vault_terms,
-    service_id,
     system_from_resource,
 )
 from resilience.sources.azure.records import RecoveryVault
@@ -48,18 +46,6 @@ def row(rtype, name="r1", **extra):
 ])
 def test_iso_durations(text, expected):
     assert iso_duration(text) == expected
-
-
-@pytest.mark.parametrize("value,tier", [("1", 1), ("tier1", 1), ("Tier 2", 2), ("t3", 3),
-                                         ("T-4", 4), ("0", None), ("gold", None),
-                                         ("12", None), (None, None)])
-def test_tiers_from_tags(value, tier):
-    assert parse_tier(value) == tier
-
-
-def test_service_ids_from_tags():
-    assert service_id("  Revenues and  Benefits ") == "revenues-and-benefits"
-    assert service_id("   ") is None and service_id(None) is None
 
 
 def test_vm_policy_hourly_and_long_term_retention():

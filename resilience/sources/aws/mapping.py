@@ -28,6 +28,7 @@ from resilience.sources.aws.facts import (
     Selection,
     Vault,
 )
+from resilience.sources.tags import business
 
 FOREVER = timedelta(days=36500)
 """Retention for copies AWS keeps until someone deletes them (no expiry configured)."""
@@ -43,8 +44,6 @@ EFS_DEFAULT_RETENTION = timedelta(days=35)
 LAG_VAULT = "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
 RESTORE_ACCESS_VAULT = "RESTORE_ACCESS_BACKUP_VAULT"
 
-_TIER = re.compile(r"(?<!\d)([1-9])(?!\d)")
-_SPLIT = re.compile(r"[,;]")
 
 
 def trust_domain_id(account: str) -> str:
@@ -70,22 +69,6 @@ def tag_dict(tags: list[dict[str, str]] | dict[str, str] | None) -> dict[str, st
         if key is not None:
             out[str(key)] = str(t.get("Value", t.get("value", "")))
     return out
-
-
-def business(tags: dict[str, str], keys: TagKeys) -> tuple[int | None, list[str], str | None]:
-    """Tier, services and owner from the configured tag keys (a bad tier value is ignored)."""
-    tier = None
-    raw_tier = tags.get(keys.tier)
-    if raw_tier is not None:
-        found = _TIER.search(raw_tier)
-        tier = int(found.group(1)) if found else None
-    services: list[str] = []
-    for part in _SPLIT.split(tags.get(keys.service, "")):
-        sid = re.sub(r"\s+", "-", part.strip())[:200]
-        if sid and sid not in services:
-            services.append(sid)
-    owner = (tags.get(keys.owner) or "").strip() or None
-    return tier, services, owner
 
 
 def make_system(*, arn: str, name: str, kind: SystemKind, resource_type: str, account: str,

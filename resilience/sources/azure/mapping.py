@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from resilience.sources.azure.records import (
 )
 from resilience.sources.azure.regions import paired_region
 from resilience.sources.azure.schedules import data_protection_policy_terms, vault_policy_terms
+from resilience.sources.tags import parse_tier, service_ids
 
 _KINDS = {
     "microsoft.compute/virtualmachines": SystemKind.VM,
@@ -66,22 +66,6 @@ def trust_domains(subscriptions: list[Subscription]) -> list[TrustDomain]:
             out[tid] = TrustDomain(id=tid, name=sub.tenant_id or sub.name, kind=kind,
                                    provider=Provider.AZURE)
     return list(out.values())
-
-
-def parse_tier(value: str | None) -> int | None:
-    """'1', 'tier1', 'Tier 2', 't3' -> 1..9; anything else -> None (untiered)."""
-    if value is None:
-        return None
-    m = re.fullmatch(r"\s*(?:tier|t)?[\s_-]*([1-9])\s*", str(value), re.I)
-    return int(m.group(1)) if m else None
-
-
-def service_id(value: str | None) -> str | None:
-    """A service id from a tag value: lower case, whitespace becomes '-' (so that the tag
-    'Revenues and Benefits' joins an on-prem service declared as revenues-and-benefits)."""
-    if value is None or not str(value).strip():
-        return None
-    return re.sub(r"\s+", "-", str(value).strip().lower())[:512]
 
 
 @dataclass
@@ -153,7 +137,6 @@ def system_from_resource(row: dict[str, Any], ctx: MapContext) -> System | None:
     group = row.get("resourceGroup") or arm_id_part(rid, "resourceGroups")
     tags = {str(k): str(v) for k, v in (row.get("tags") or {}).items()}
     props = row.get("properties") or {}
-    service = service_id(ctx.tag(ctx.tags.service, tags, sub, group))
     location = row.get("location")
     return System(
         id=rid,
@@ -169,7 +152,7 @@ def system_from_resource(row: dict[str, Any], ctx: MapContext) -> System | None:
         zone_redundant=_zone_redundancy(rtype, row, props),
         tier=parse_tier(ctx.tag(ctx.tags.tier, tags, sub, group)),
         owner=ctx.tag(ctx.tags.owner, tags, sub, group),
-        services=[service] if service else [],
+        services=service_ids(ctx.tag(ctx.tags.service, tags, sub, group)),
         identity_domain=ctx.trust_domain(sub),
         os=props.get("osType"),
         tags=tags,
