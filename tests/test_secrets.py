@@ -106,6 +106,11 @@ def outputs(tmp_path_factory) -> dict[str, bytes]:
                                  "--no-history"),
         "inventory table": ("inventory",),
         "inventory snapshot": ("inventory", "--output", "snapshot.json"),
+        "simulate table": ("simulate", "ransomware", "--directory", "corp.example"),
+        "simulate json": ("simulate", "ransomware", "--directory", "corp.example", "-f", "json"),
+        "simulate markdown": ("simulate", "ransomware", "--directory", "corp.example", "-f",
+                              "markdown"),
+        "playbook": ("playbook", "ransomware", "--directory", "corp.example", "-o", "playbooks"),
         "history": ("history",),
         "history diff": ("diff",),
     }
@@ -130,6 +135,8 @@ def test_every_artefact_was_produced(outputs):
                      "out/resilience-report.junit.xml", "out/resilience-report.html",
                      "out/resilience-report.md", "snapshot.json", "history.sqlite3"):
         assert expected in names, sorted(names)
+    assert [n for n in names if n.startswith("playbooks/")], sorted(names)
+    assert b"Revenues" in outputs["simulate json stdout"]
     # The estate really was read: the accounts and the tagged system are in the outputs,
     # so a missing secret means it was kept out, not that nothing was rendered.
     report = json.loads(outputs["out/resilience-report.json"])

@@ -85,7 +85,7 @@ def test_object_tags_in_scenario_files(small):
     if not scenarios.is_dir():
         pytest.skip("scenarios are not on this branch yet")
     (small / "scenario.yaml").write_text(f"id: x\nname: {APPLY}\n")
-    proc = run_cli("simulate", "--scenario", "scenario.yaml", cwd=small)
+    proc = run_cli("simulate", "--scenario-file", "scenario.yaml", cwd=small)
     assert_clean_error(proc, "scenario.yaml")
     assert not (small / MARKER).exists()
 

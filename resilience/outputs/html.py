@@ -13,14 +13,13 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
-import markupsafe
 
 from resilience.catalogues import frameworks, lessons
 from resilience.engine.interface import CheckMeta, Finding
 from resilience.engine.report import SEVERITY_WEIGHT, Report
 from resilience.model import Domain, Severity, Status
 from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
-from resilience.outputs.view import UNASSIGNED, headline, printable, worst_first
+from resilience.outputs.view import UNASSIGNED, finalize_printable, headline, worst_first
 
 WORST_GROUPS = 15  # checks shown in "the worst gaps first"
 ASSETS_PER_GROUP = 12
@@ -42,13 +41,6 @@ def short_path(file: str) -> str:
         return path.name
 
 
-def _printable(value):
-    """Control characters in estate text shown as text (template markup left alone)."""
-    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
-        return printable(value)
-    return value
-
-
 @cache
 def environment() -> jinja2.Environment:
     """Strict Jinja2 with autoescaping on: estate text can never become markup."""
@@ -58,7 +50,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        finalize=_printable,
+        finalize=finalize_printable,
     )
     env.filters["short_path"] = short_path
     return env

@@ -88,6 +88,16 @@ def printable(text: object) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
+def finalize_printable(value: object) -> object:
+    """Jinja ``finalize`` for HTML: control characters in estate text shown as text (markup
+    built by the template itself is left alone)."""
+    import markupsafe
+
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return printable(value)
+    return value
+
+
 def plain(text: object, style: str = ""):
     """A Rich ``Text`` of untrusted text: never read as markup, control characters shown."""
     from rich.text import Text
