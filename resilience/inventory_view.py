@@ -8,6 +8,7 @@ from rich.text import Text
 
 from resilience.durations import format_duration
 from resilience.model import Estate
+from resilience.outputs.view import plain
 
 
 def _yn(value: bool | None) -> Text:
@@ -27,29 +28,29 @@ def estate_tables(estate: Estate) -> Group:
     for col in ("id", "name", "tier", "owner", "systems", "manual fallback"):
         services.add_column(col, overflow="fold")
     for s in estate.services:
-        services.add_row(Text(s.id), Text(s.name), str(s.tier or "-"), Text(s.owner or "-"),
+        services.add_row(plain(s.id), plain(s.name), str(s.tier or "-"), plain(s.owner or "-"),
                          str(len(s.systems)), _yn(s.manual_fallback is not None))
     systems = Table(title=f"Systems ({c['systems']})", title_justify="left")
     for col in ("id", "name", "kind", "hosting", "site", "tier", "backups"):
         systems.add_column(col, overflow="fold")
     for s in estate.systems:
-        systems.add_row(Text(s.id), Text(s.name), s.kind.value, s.hosting.value,
-                        Text(s.site or s.region or "-"), str(estate.system_tier(s) or "-"),
+        systems.add_row(plain(s.id), plain(s.name), s.kind.value, s.hosting.value,
+                        plain(s.site or s.region or "-"), str(estate.system_tier(s) or "-"),
                         str(len(estate.backups_by_system.get(s.id, []))))
     backups = Table(title=f"Backup copies ({c['backups']})", title_justify="left")
     for col in ("id", "system", "every", "kept", "immutable", "offline", "offsite",
                 "deletable by", "last restore test"):
         backups.add_column(col, overflow="fold")
     for b in estate.backups:
-        backups.add_row(Text(b.id), Text(b.system), format_duration(b.frequency),
+        backups.add_row(plain(b.id), plain(b.system), format_duration(b.frequency),
                         format_duration(b.retention), _yn(b.immutable), _yn(b.offline),
-                        _yn(b.offsite), Text(b.trust_domain or "unknown"),
+                        _yn(b.offsite), plain(b.trust_domain or "unknown"),
                         _date(b.last_restore_test))
     accounts = Table(title=f"Accounts ({c['accounts']})", title_justify="left")
     for col in ("id", "source", "kind", "privileged", "MFA", "enabled", "last used"):
         accounts.add_column(col, overflow="fold")
     for a in estate.accounts:
-        accounts.add_row(Text(a.id), a.source.value, a.kind.value, _yn(a.privileged), _yn(a.mfa),
+        accounts.add_row(plain(a.id), a.source.value, a.kind.value, _yn(a.privileged), _yn(a.mfa),
                          _yn(a.enabled), _date(a.last_used))
     parts = [services, systems, backups, accounts]
     if estate.gaps:
@@ -57,6 +58,6 @@ def estate_tables(estate: Estate) -> Group:
         for col in ("source", "scope", "data", "reason"):
             gaps.add_column(col, overflow="fold")
         for g in estate.gaps:
-            gaps.add_row(g.source.value, Text(g.scope), ", ".join(g.kinds), Text(g.reason))
+            gaps.add_row(g.source.value, plain(g.scope), ", ".join(g.kinds), plain(g.reason))
         parts.append(gaps)
     return Group(*parts)

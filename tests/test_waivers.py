@@ -104,3 +104,14 @@ def test_unlisted_passes_stay_counted(tmp_path):
     waived = apply_waivers(report, _waivers(tmp_path, "waivers:\n" + _entry(asset=ARN)), TODAY)
     assert waived.summary.by_status[Status.PASS] == passes
     assert waived.omitted_passes == report.omitted_passes
+
+
+def test_waiver_reason_shows_in_terminal_and_markdown(tmp_path):
+    from resilience.outputs.interface import OutputFormat, RenderContext, formatter
+
+    waived = apply_waivers(synthetic_report(), _waivers(tmp_path, "waivers:\n" + _entry(
+        reason="Replacement due in March")), TODAY)
+    for fmt in (OutputFormat.TABLE, OutputFormat.MARKDOWN):
+        text = formatter(fmt).render(waived, RenderContext())
+        # The terminal table wraps cells, so look for the words rather than the whole phrase.
+        assert "Waived:" in text and "Replacement" in text, fmt

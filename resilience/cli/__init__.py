@@ -93,4 +93,6 @@ def main() -> None:
         typer.echo(f"Error: unexpected failure ({type(exc).__name__}: {exc}). "
                    "Set RESILIENCE_DEBUG=1 for a traceback.", err=True)
         sys.exit(3)
+    if code == 130:  # Typer (not in standalone mode) returns Ctrl-C and SIGTERM as 130
+        typer.echo("Interrupted; nothing was half-written.", err=True)
     sys.exit(code if isinstance(code, int) else 0)

@@ -39,7 +39,9 @@ class PlainProgress:
         return None
 
     def note(self, message: str) -> None:
-        sys.stderr.write(f"{message}\n")
+        from resilience.outputs.view import printable
+
+        sys.stderr.write(f"{printable(message)}\n")
 
 
 class RichProgress:
@@ -65,7 +67,9 @@ class RichProgress:
         self._progress.advance(task_id, amount)
 
     def note(self, message: str) -> None:
-        self._progress.console.print(message, markup=False, highlight=False)
+        from resilience.outputs.view import printable
+
+        self._progress.console.print(printable(message), markup=False, highlight=False)
 
 
 def progress():

@@ -9,6 +9,7 @@ from rich.text import Text
 from resilience.baseline import StatusDiff
 from resilience.history import RunRecord
 from resilience.model import Domain
+from resilience.outputs.view import plain
 
 
 def runs_table(runs: list[RunRecord]) -> Table:
@@ -29,7 +30,7 @@ def runs_table(runs: list[RunRecord]) -> Table:
     for r in runs:
         change = "" if previous is None else f"{r.score - previous.score:+d}"
         previous = r
-        org = [Text(r.organisation)] if len(orgs) > 1 else []
+        org = [plain(r.organisation)] if len(orgs) > 1 else []
         table.add_row(
             str(r.id), r.recorded_at.strftime("%Y-%m-%d %H:%M"), *org,
             str(r.score), change, str(r.by_status.get("fail", 0)),
@@ -63,7 +64,7 @@ def diff_renderable(a: RunRecord, b: RunRecord, diff: StatusDiff) -> Group:
         for col in ("check", "asset", "before", "after"):
             table.add_column(col, overflow="fold")
         for (check, asset), then, now in items:
-            table.add_row(check, Text(asset), then.value if then else "-",
+            table.add_row(check, plain(asset), then.value if then else "-",
                           now.value if now else "pass or gone")
         parts.append(table)
     return Group(*parts)

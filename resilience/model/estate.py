@@ -42,6 +42,9 @@ class ManualFallback(Strict):
         None, description="How data captured on paper or stopgaps gets back into the system."
     )
 
+    _redact = field_validator("description", "reentry_plan", mode="before")(
+        lambda v: redact_text(v))
+
 
 class Service(Strict):
     """A business service that residents, patients, customers or staff feel."""
@@ -58,6 +61,8 @@ class Service(Strict):
     rpo: Duration | None = Field(None, description="Overrides the tier's RPO.")
     suppliers: list[str] = Field(default_factory=list)
     declared_at: SourceRef | None = None
+
+    _redact = field_validator("description", mode="before")(lambda v: redact_text(v))
 
 
 class System(Strict):
@@ -219,6 +224,8 @@ class Plan(Strict):
     last_exercised: Timestamp | None = None
     declared_at: SourceRef | None = None
 
+    _redact = field_validator("location", mode="before")(lambda v: redact_text(v))
+
 
 class Supplier(Strict):
     """A supplier, SaaS provider or managed service provider the estate relies on."""
@@ -232,6 +239,8 @@ class Supplier(Strict):
     breach_notification_clause: bool | None = None
     contact: str | None = None
     declared_at: SourceRef | None = None
+
+    _redact = field_validator("contact", mode="before")(lambda v: redact_text(v))
 
 
 class CollectionGap(Strict):

@@ -1,4 +1,4 @@
-"""Keep secrets out of the estate: tag values whose key or value looks like a credential."""
+"""Keep secrets out of the estate: credential-like tag values and substrings of free text."""
 
 from __future__ import annotations
 
@@ -31,8 +31,11 @@ def redact_tags(tags: dict[str, str] | None) -> dict[str, str]:
     }
 
 
-def redact_text(text: str | None) -> str | None:
-    """Mask credential-looking substrings in free text (descriptions, error messages)."""
-    if text is None:
-        return None
+def redact_text(text: object) -> object:
+    """Mask credential-looking substrings in free text (descriptions, error messages).
+
+    Anything that is not a string is returned as it is, for the model's own type check to
+    refuse with a clean message (a validator must not crash on a wrong type)."""
+    if not isinstance(text, str):
+        return text
     return _SECRET_VALUE.sub(REDACTED, text)

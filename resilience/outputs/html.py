@@ -19,7 +19,7 @@ from resilience.engine.interface import CheckMeta, Finding
 from resilience.engine.report import SEVERITY_WEIGHT, Report
 from resilience.model import Domain, Severity, Status
 from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
-from resilience.outputs.view import UNASSIGNED, headline, worst_first
+from resilience.outputs.view import UNASSIGNED, finalize_printable, headline, worst_first
 
 WORST_GROUPS = 15  # checks shown in "the worst gaps first"
 ASSETS_PER_GROUP = 12
@@ -50,6 +50,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=finalize_printable,
     )
     env.filters["short_path"] = short_path
     return env

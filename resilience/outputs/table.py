@@ -12,7 +12,7 @@ from rich.text import Text
 from resilience.engine.report import Report
 from resilience.model import Severity, Status
 from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
-from resilience.outputs.view import by_service, headline
+from resilience.outputs.view import by_service, headline, plain, printable
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow",
@@ -28,7 +28,7 @@ def report_renderable(report: Report, context: RenderContext, *, show_passes: bo
     shown = [f for f in report.findings if show_passes or f.status != Status.PASS]
     parts: list = []
     for sid, items in by_service(shown).items():
-        table = Table(title=escape(names.get(sid, sid)), title_justify="left", expand=False,
+        table = Table(title=escape(printable(names.get(sid, sid))), title_justify="left", expand=False,
                       show_lines=False)
         table.add_column("severity")
         table.add_column("status")
@@ -39,9 +39,9 @@ def report_renderable(report: Report, context: RenderContext, *, show_passes: bo
             table.add_row(
                 Text(f.severity.value, style=SEVERITY_STYLE[f.severity]),
                 Text(f.status.value, style=STATUS_STYLE[f.status]),
-                Text(f.check_id),
-                Text(f.asset_name or f.asset_id),
-                Text(f.message),
+                plain(f.check_id),
+                plain(f.asset_name or f.asset_id),
+                plain(f.message + (f" Waived: {f.waiver}" if f.waiver else "")),
             )
         parts.append(table)
     if report.gaps:
@@ -49,14 +49,14 @@ def report_renderable(report: Report, context: RenderContext, *, show_passes: bo
         for col in ("source", "scope", "data", "reason"):
             gaps.add_column(col, overflow="fold")
         for g in report.gaps:
-            gaps.add_row(g.source.value, Text(g.scope), ", ".join(g.kinds), Text(g.reason))
+            gaps.add_row(g.source.value, plain(g.scope), ", ".join(g.kinds), plain(g.reason))
         parts.append(gaps)
     if report.framework is not None:
         from resilience.frameworks_view import framework_renderable
 
         parts.append(framework_renderable(report.framework))
     for note in report.notes:
-        parts.append(Text(f"note: {note}", style="yellow"))
+        parts.append(plain(f"note: {note}", style="yellow"))
     parts.append(Text(headline(report), style="bold"))
     return Group(*parts)
 

@@ -11,6 +11,9 @@ from resilience.model import Severity, Status
 
 UNASSIGNED = "(no service)"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~#])")
+# C0 and C1 control characters except tab and newline: terminal escape sequences, bells,
+# carriage returns that overwrite a line, and characters XML 1.0 cannot hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def worst_first(findings: list[Finding]) -> list[Finding]:
@@ -76,9 +79,35 @@ def headline(report: Report) -> str:
     return "; ".join(parts)
 
 
+def printable(text: object) -> str:
+    """Untrusted text with its control characters shown as ``\\x1b``-style text, so an escape
+    sequence in a resource name cannot act on a terminal or a viewer."""
+    value = "" if text is None else str(text)
+    if _CONTROL.search(value) is None:
+        return value
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
+def finalize_printable(value: object) -> object:
+    """Jinja ``finalize`` for HTML: control characters in estate text shown as text (markup
+    built by the template itself is left alone)."""
+    import markupsafe
+
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return printable(value)
+    return value
+
+
+def plain(text: object, style: str = ""):
+    """A Rich ``Text`` of untrusted text: never read as markup, control characters shown."""
+    from rich.text import Text
+
+    return Text(printable(text), style=style)
+
+
 def md_escape(text: object) -> str:
     """Make untrusted text inert in Markdown: escape markup and HTML, keep it on one line."""
-    value = "" if text is None else str(text)
+    value = printable(text)
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MD_SPECIAL.sub(r"\\\1", value)
     return " ".join(value.split())

@@ -19,7 +19,7 @@ from resilience.durations import format_duration
 from resilience.errors import InputError
 from resilience.model import Estate
 from resilience.model.estate import Strict
-from resilience.outputs.view import md_escape
+from resilience.outputs.view import finalize_printable, md_escape
 from resilience.scenarios.interface import (
     PlaybookStep,
     Recovery,
@@ -288,6 +288,7 @@ def environment(kind: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize_printable if kind == "html" else None,
     )
     _common_filters(env)
     if kind == "md":

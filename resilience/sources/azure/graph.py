@@ -34,6 +34,7 @@ GROUPS_QUERY = (
 
 
 API_VERSION = "2021-03-01"
+_RETRY_METHODS = frozenset({"GET", "HEAD", "POST"})
 
 
 def _query_page(client, body: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +47,9 @@ def _query_page(client, body: dict[str, Any]) -> dict[str, Any]:
 
     request = HttpRequest("POST", "/providers/Microsoft.ResourceGraph/resources",
                           params={"api-version": API_VERSION}, json=body)
-    response = client._send_request(request)  # the generated client's documented raw call
+    # A query is a read sent as POST: azure-core retries POSTs only on 500/503/504, so a 429
+    # (Resource Graph's throttling) or a 502 would otherwise end Resource Graph for the run.
+    response = client._send_request(request, retry_on_methods=_RETRY_METHODS)
     if response.status_code != 200:
         raise HttpResponseError(response=response, error_format=ARMErrorFormat)
     return response.json()
