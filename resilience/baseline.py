@@ -24,13 +24,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from resilience.engine.interface import Finding
 from resilience.engine.report import REPORT_SCHEMA_VERSION, Report
-from resilience.errors import InputError
 from resilience.model import Status
-from resilience.yamlfile import describe_location, read_text
+from resilience.yamlfile import load_json_model
 
 PROBLEMS = frozenset({Status.FAIL, Status.ERROR})
 NOTE_LIMIT = 20
@@ -82,20 +79,9 @@ def compare_statuses(before: Mapping[Key, Status], after: Mapping[Key, Status],
 
 def load_baseline(path: Path | str) -> Report:
     """Read an earlier ``--format json`` report, with one clear error when it is not one."""
-    text = read_text(path)
-    try:
-        report = Report.model_validate_json(text)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        if err["type"] == "json_invalid":
-            raise InputError(f"not valid JSON ({err['msg']})", path=str(path)) from None
-        raise InputError(
-            "not a resilience JSON report (make one with `resilience check --format json`): "
-            f"{describe_location(err['loc'])}: {err['msg']}", path=str(path)) from None
-    if report.schema_version != REPORT_SCHEMA_VERSION:
-        raise InputError(f"report schema_version {report.schema_version} is not supported "
-                         f"(this version reads {REPORT_SCHEMA_VERSION})", path=str(path))
-    return report
+    return load_json_model(Report, path, what="a resilience JSON report",
+                           how=" (make one with `resilience check --format json`)",
+                           version=REPORT_SCHEMA_VERSION)
 
 
 def _listed(keys: list[Key]) -> str:

@@ -1,4 +1,4 @@
-"""Safe YAML reading with line numbers, and validation errors that name file, line and field."""
+"""Reading files at the boundary: safe YAML with line numbers, and JSON the tool wrote."""
 
 from __future__ import annotations
 
@@ -180,3 +180,23 @@ def validate_document(model: type[M], doc: YamlDocument, *, what: str) -> M:
 def load_model(model: type[M], path: Path | str, *, what: str) -> M:
     """Load a YAML file into a validated model."""
     return validate_document(model, load_yaml(path), what=what)
+
+
+def load_json_model(model: type[M], path: Path | str, *, what: str, how: str = "",
+                    version: int) -> M:
+    """Read a JSON file the tool wrote (a snapshot, a report) into ``model``, with one clear
+    error when it is not valid JSON, not ``what``, or of another ``schema_version``."""
+    text = read_text(path)
+    try:
+        loaded = model.model_validate_json(text)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        if err["type"] == "json_invalid":
+            raise InputError(f"not valid JSON ({err['msg']})", path=str(path)) from None
+        raise InputError(f"not {what}{how}: {describe_location(err['loc'])}: {err['msg']}",
+                         path=str(path)) from None
+    found = getattr(loaded, "schema_version", version)
+    if found != version:
+        raise InputError(f"{what.removeprefix('a ')} schema_version {found} is not supported "
+                         f"(this version reads {version})", path=str(path))
+    return loaded
