@@ -10,6 +10,7 @@ stays small on very large estates. WAL needs a local file system (not a network 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -118,6 +119,14 @@ def _record(row: sqlite3.Row) -> RunRecord:
     )
 
 
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction, if any. An interrupt can land just after COMMIT (the run is
+    then recorded whole) or before BEGIN; a rollback error must not hide the interrupt."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
 class History:
     """The history database at ``path`` (created on first write)."""
 
@@ -171,7 +180,7 @@ class History:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
 
     def record(self, report: Report, *, source: str | None = None) -> int:
@@ -207,7 +216,7 @@ class History:
                 )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
         return run_id
 

@@ -74,10 +74,16 @@ def test_random_429_and_5xx_on_a_fifth_of_requests_change_nothing(fake, clean):
     injected: list[tuple[str, int]] = []
     answer = fake._answer
 
+    posts_seen = [0]
+
     def flaky(method, path, query, raw, record):
         with lock:
-            hit = rnd.random() < 0.2
-            status, code, headers = rnd.choice(FAULTS)
+            # Which requests are hit depends on thread timing, so the first Resource Graph
+            # query is always throttled once: the POST retry path is exercised on every run.
+            first_post = method == "POST" and posts_seen[0] == 0
+            posts_seen[0] += method == "POST"
+            hit = first_post or rnd.random() < 0.2
+            status, code, headers = FAULTS[0] if first_post else rnd.choice(FAULTS)
             if hit:
                 injected.append((method, status))
         if hit:
