@@ -35,6 +35,13 @@ def tiered_systems(ctx: CheckContext) -> Iterator[tuple[System, TierPolicy]]:
             yield system, tier
 
 
+def tiered_restorable_copies(ctx: CheckContext) -> Iterator[BackupCopy]:
+    """Every non-replica copy of a tiered system we back up (untiered systems are reported by
+    backup_untiered_systems)."""
+    for system, _ in tiered_systems(ctx):
+        yield from restorable_copies(ctx, system)
+
+
 def restorable_copies(ctx: CheckContext, system: System) -> list[BackupCopy]:
     """Copies that keep past versions. A replica mirrors encryption and deletion within
     seconds, so it is never a way back after an attack (Maersk's replicated domain controllers)."""

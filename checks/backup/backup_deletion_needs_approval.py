@@ -6,15 +6,15 @@ from collections.abc import Iterator
 
 from resilience.checks.backup._common import (
     any_of,
-    backed_up_by_us,
     fact,
     immutability,
     judge_copy,
     offline,
+    tiered_restorable_copies,
 )
 
 from resilience.engine.interface import Check, CheckContext, CheckMeta, Finding, FrameworkRefs
-from resilience.model import CopyKind, DataKind, Domain, Hosting, Severity
+from resilience.model import DataKind, Domain, Hosting, Severity
 
 
 class BackupDeletionNeedsApproval(Check):
@@ -59,12 +59,7 @@ class BackupDeletionNeedsApproval(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for copy in ctx.estate.backups:
-            system = ctx.estate.system_by_id.get(copy.system)
-            if system is None or not backed_up_by_us(system) or copy.kind == CopyKind.REPLICA:
-                continue
-            if ctx.tier_policy(system) is None:
-                continue  # untiered systems are reported by backup_untiered_systems
+        for copy in tiered_restorable_copies(ctx):
             test = any_of(
                 fact(copy.deletion_approval, "deleting it needs a second approver",
                      "one person can delete it", "whether deletion needs approval"),

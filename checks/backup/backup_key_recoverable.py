@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from resilience.checks.backup._common import backed_up_by_us, fact, judge_copy, not_recorded
+from resilience.checks.backup._common import (
+    fact,
+    judge_copy,
+    not_recorded,
+    tiered_restorable_copies,
+)
 
 from resilience.engine.interface import Check, CheckContext, CheckMeta, Finding, FrameworkRefs
-from resilience.model import CopyKind, DataKind, Domain, Hosting, Severity
+from resilience.model import DataKind, Domain, Hosting, Severity
 
 
 class BackupKeyRecoverable(Check):
@@ -50,12 +55,7 @@ class BackupKeyRecoverable(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for copy in ctx.estate.backups:
-            system = ctx.estate.system_by_id.get(copy.system)
-            if system is None or not backed_up_by_us(system) or copy.kind == CopyKind.REPLICA:
-                continue
-            if ctx.tier_policy(system) is None:
-                continue  # no recovery target; backup_untiered_systems reports the system
+        for copy in tiered_restorable_copies(ctx):
             if copy.encrypted is False:
                 continue  # no key to lose; backup_copy_encrypted reports the copy
             if copy.encrypted is None:
