@@ -82,6 +82,9 @@ class Finding(Strict):
         return (self.check_id, self.asset_id)
 
 
+_UNSET = object()
+
+
 @dataclass
 class CheckContext:
     """What a check may read: the estate, the policy and the evaluation time."""
@@ -89,10 +92,16 @@ class CheckContext:
     estate: Estate
     policy: Policy
     now: datetime
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    keep_passes: bool = True  # False: passes become PassTally counts, not findings
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def tier_of(self, system: System) -> int | None:
-        return self.estate.system_tier(system)
+        tiers = self._cache.get("tiers")
+        if tiers is None:  # asked for every system by most checks: computed once
+            tiers = self._cache["tiers"] = {s.id: self.estate.system_tier(s)
+                                            for s in self.estate.systems}
+        tier = tiers.get(system.id, _UNSET)
+        return self.estate.system_tier(system) if tier is _UNSET else tier
 
     def tier_policy(self, system: System) -> TierPolicy | None:
         return self.policy.tier(self.tier_of(system))
@@ -112,6 +121,25 @@ class CheckContext:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class PassTally:
+    """A pass that the run counts (by tier) but does not list: large estates make millions of
+    passes, and building a full finding for each would dominate the run."""
+
+    tier: int | None
+    status: Status = Status.PASS
+
+
+_TALLIES: dict[int | None, PassTally] = {}
+
+
+def pass_tally(tier: int | None) -> PassTally:
+    tally = _TALLIES.get(tier)
+    if tally is None:
+        tally = _TALLIES[tier] = PassTally(tier)
+    return tally
+
+
 class Check(ABC):
     """A pure function of (estate, policy) that yields findings. One subclass per module."""
 
@@ -119,10 +147,11 @@ class Check(ABC):
 
     @abstractmethod
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        """Yield a finding (pass, fail or error) for every asset in scope."""
+        """Yield a finding (pass, fail or error) for every asset in scope (passes are
+        PassTally counts when ``ctx.keep_passes`` is False; checks need not care)."""
 
     # Helpers that fill a Finding from the check's metadata and the asset.
-    def passed(self, ctx: CheckContext, asset: Any, message: str) -> Finding:
+    def passed(self, ctx: CheckContext, asset: Any, message: str) -> Finding | PassTally:
         return self._finding(ctx, asset, Status.PASS, message)
 
     def failed(self, ctx: CheckContext, asset: Any, message: str) -> Finding:
@@ -131,7 +160,8 @@ class Check(ABC):
     def errored(self, ctx: CheckContext, asset: Any, message: str) -> Finding:
         return self._finding(ctx, asset, Status.ERROR, message)
 
-    def _finding(self, ctx: CheckContext, asset: Any, status: Status, message: str) -> Finding:
+    def _finding(self, ctx: CheckContext, asset: Any, status: Status, message: str
+                 ) -> Finding | PassTally:
         return make_finding(self.meta, ctx, asset, status, message)
 
 
@@ -178,7 +208,7 @@ def construct_finding(**values: Any) -> Finding:
 
 
 def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
-                 message: str) -> Finding:
+                 message: str) -> Finding | PassTally:
     """Build a finding for ``asset`` (any estate model with an id) from a check's metadata.
 
     Built without validation: every input is already validated (the metadata at catalogue load,
@@ -191,6 +221,8 @@ def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
     hosting = asset.hosting if "hosting" in fields else None
     if isinstance(asset, System):
         tier = ctx.tier_of(asset)
+        if status is Status.PASS and not ctx.keep_passes:
+            return pass_tally(tier)
         services = [s.id for s in estate.services_by_system.get(asset.id, ())]
     elif isinstance(asset, Service):
         tier = asset.tier
@@ -205,6 +237,8 @@ def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
             tier = ctx.tier_of(system)
             hosting = system.hosting
             services = [s.id for s in estate.services_by_system.get(system.id, ())]
+    if status is Status.PASS and not ctx.keep_passes:
+        return pass_tally(tier)
     remediation = meta.remediation
     if hosting is not None and hosting in meta.remediation_steps:
         remediation = f"{meta.remediation} {meta.remediation_steps[hosting]}"

@@ -77,7 +77,7 @@ def run_checks(estate: Estate, policy: Policy, checks: Iterable[Check],
     """Evaluate ``checks`` and assemble the Report. Without ``include_passes`` passing results
     are counted per check but not listed (large estates: millions of passes help nobody)."""
     now = now or utcnow()
-    ctx = CheckContext(estate=estate, policy=policy, now=now)
+    ctx = CheckContext(estate=estate, policy=policy, now=now, keep_passes=include_passes)
     checks = list(checks)
     findings: list[Finding] = []
     omitted: dict[str, int] = {}
