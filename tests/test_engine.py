@@ -137,3 +137,22 @@ def test_counting_passes_gives_the_same_report_as_listing_them():
         key = "none" if f.tier is None else str(f.tier)
         by_tier[key] = by_tier.get(key, 0) + 1
     assert lean.omitted_passes_by_tier == by_tier
+
+
+def test_fast_construction_equals_validation():
+    from resilience.model.construct import construct
+    from resilience.scenarios.interface import CopyOutcome, SystemOutcome
+
+    values = dict(id="b1", system="s1", survives=False, reason="lost: same domain",
+                  code="same-trust-domain", where="site dc-north")
+    built = construct(CopyOutcome, **values)
+    assert built == CopyOutcome(**values)
+    assert built.model_dump_json() == CopyOutcome(**values).model_dump_json()
+    checked = SystemOutcome(id="s1", name="S", kind="server", hosting="onprem", tier=1,
+                            state="destroyed", recovery="restore")
+    given = {k: getattr(checked, k) for k in ("id", "name", "kind", "hosting", "tier", "state",
+                                              "recovery")}
+    made = construct(SystemOutcome, **given)
+    assert made == checked and made.model_dump_json() == checked.model_dump_json()
+    made.reasons.append("x")  # defaults are not shared between instances
+    assert construct(SystemOutcome, **given).reasons == []
