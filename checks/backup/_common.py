@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -73,7 +74,7 @@ def _target(ctx: CheckContext, system: System, tier: TierPolicy, name: str) -> t
     A service's own ``rpo``/``rto`` replaces its tier's, so it can loosen as well as tighten;
     a system used by several services must meet the strictest of them.
     """
-    key = ("target", system.id, tier.rpo, tier.rto, name)
+    key = ("target", name, system.id, id(tier))  # tier policies live as long as the run
     if key in ctx._cache:  # the same system's targets are asked for by several checks
         return ctx._cache[key]
     values: list[timedelta] = []
@@ -101,6 +102,7 @@ def required_rto(ctx: CheckContext, system: System, tier: TierPolicy) -> timedel
     return _target(ctx, system, tier, "rto")
 
 
+@functools.lru_cache(maxsize=1024)
 def dur(value: timedelta | None) -> str:
     """A duration as people write policy: whole days as days (``35d``, not ``5w``)."""
     if value is None:

@@ -82,9 +82,6 @@ class Finding(Strict):
         return (self.check_id, self.asset_id)
 
 
-_UNSET = object()
-
-
 @dataclass
 class CheckContext:
     """What a check may read: the estate, the policy and the evaluation time."""
@@ -95,13 +92,16 @@ class CheckContext:
     keep_passes: bool = True  # False: passes become PassTally counts, not findings
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
+    @functools.cached_property
+    def _tiers(self) -> dict[str, int | None]:
+        """Every system's tier, worked out once: most checks ask for it for every system."""
+        return {s.id: self.estate.system_tier(s) for s in self.estate.systems}
+
     def tier_of(self, system: System) -> int | None:
-        tiers = self._cache.get("tiers")
-        if tiers is None:  # asked for every system by most checks: computed once
-            tiers = self._cache["tiers"] = {s.id: self.estate.system_tier(s)
-                                            for s in self.estate.systems}
-        tier = tiers.get(system.id, _UNSET)
-        return self.estate.system_tier(system) if tier is _UNSET else tier
+        try:
+            return self._tiers[system.id]
+        except KeyError:  # a system built outside the estate
+            return self.estate.system_tier(system)
 
     def tier_policy(self, system: System) -> TierPolicy | None:
         return self.policy.tier(self.tier_of(system))
@@ -207,6 +207,18 @@ def construct_finding(**values: Any) -> Finding:
     return finding
 
 
+def _tier_of_asset(ctx: CheckContext, asset: Any) -> int | None:
+    """The tier a finding about ``asset`` is counted under (as ``make_finding`` sets it)."""
+    if isinstance(asset, System):
+        return ctx.tier_of(asset)
+    if isinstance(asset, BackupCopy):
+        system = ctx.estate.system_by_id.get(asset.system)
+        return None if system is None else ctx.tier_of(system)
+    if isinstance(asset, Service):
+        return asset.tier
+    return None
+
+
 def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
                  message: str) -> Finding | PassTally:
     """Build a finding for ``asset`` (any estate model with an id) from a check's metadata.
@@ -214,6 +226,8 @@ def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
     Built without validation: every input is already validated (the metadata at catalogue load,
     the asset at the file boundary), and on large estates validation would dominate.
     """
+    if status is Status.PASS and not ctx.keep_passes:  # the common case on a large estate
+        return pass_tally(_tier_of_asset(ctx, asset))
     estate = ctx.estate
     tier = None
     services: list[str] = []
@@ -221,8 +235,6 @@ def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
     hosting = asset.hosting if "hosting" in fields else None
     if isinstance(asset, System):
         tier = ctx.tier_of(asset)
-        if status is Status.PASS and not ctx.keep_passes:
-            return pass_tally(tier)
         services = [s.id for s in estate.services_by_system.get(asset.id, ())]
     elif isinstance(asset, Service):
         tier = asset.tier
@@ -237,8 +249,6 @@ def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
             tier = ctx.tier_of(system)
             hosting = system.hosting
             services = [s.id for s in estate.services_by_system.get(system.id, ())]
-    if status is Status.PASS and not ctx.keep_passes:
-        return pass_tally(tier)
     remediation = meta.remediation
     if hosting is not None and hosting in meta.remediation_steps:
         remediation = f"{meta.remediation} {meta.remediation_steps[hosting]}"
