@@ -39,17 +39,31 @@ def construct(cls: type[M], **values: Any) -> M:
     Only for models without private attributes, extras or validators that derive fields. A
     test compares the result with a validated instance.
     """
-    data: dict[str, Any] = {}
-    for name, default, factory in _fields(cls):
-        if name in values:
-            data[name] = values[name]
-        elif factory is not None:
-            data[name] = factory()
-        elif default is not _REQUIRED:
-            data[name] = default
+    # Given every field in order, the keyword dict itself can be the instance's dict.
+    whole = len(values) == len(_names(cls)) and tuple(values) == _names(cls)
+    data = values if whole else _filled(_fields(cls), values)
     instance = cls.__new__(cls)
     object.__setattr__(instance, "__dict__", data)
     object.__setattr__(instance, "__pydantic_fields_set__", set(values))
     object.__setattr__(instance, "__pydantic_extra__", None)
     object.__setattr__(instance, "__pydantic_private__", None)
     return instance
+
+
+@functools.cache
+def _names(cls: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(cls.model_fields)
+
+
+def _filled(fields: tuple[tuple[str, Any, Callable[[], Any] | None], ...],
+            values: dict[str, Any]) -> dict[str, Any]:
+    """The instance dict with defaults for the fields not given, in declaration order."""
+    data: dict[str, Any] = {}
+    for name, default, factory in fields:
+        if name in values:
+            data[name] = values[name]
+        elif factory is not None:
+            data[name] = factory()
+        elif default is not _REQUIRED:
+            data[name] = default
+    return data
