@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.segment import Segment
-from rich.table import Table
 from rich.text import Text
 
 from resilience.engine.interface import Finding
@@ -68,7 +68,12 @@ def _lines(console: Console, text: Text, width: int, indent: Segment,
            first: bool = True) -> RenderResult:
     """``text`` folded to ``width`` cells, each line after ``indent`` (not the first line's
     when ``first`` is false: the caller has already drawn its start)."""
-    for number, line in enumerate(text.wrap(console, max(width, 1), overflow="fold")):
+    value = text.plain
+    if "\n" not in value and "\t" not in value and cell_len(value) <= width:
+        lines = [text]  # fits as it is: most lines do, and wrapping is the costly part
+    else:
+        lines = text.wrap(console, max(width, 1), overflow="fold")
+    for number, line in enumerate(lines):
         if number or first:
             yield indent
         line.rstrip()
@@ -85,6 +90,8 @@ def report_renderable(report: Report, context: RenderContext, *, show_passes: bo
         ordered = sorted(items, key=lambda f: (-f.severity.rank, f.check_id, f.asset_id))
         parts.append(FindingList(names.get(sid, sid), ordered))
     if report.gaps:
+        from rich.table import Table
+
         gaps = Table(title="Collection gaps (results are incomplete)", title_justify="left")
         for col in ("source", "scope", "data", "reason"):
             gaps.add_column(col, overflow="fold")
