@@ -87,12 +87,16 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("Interrupted; nothing was half-written.", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors and the unexpected
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
+    except typer.TyperException as exc:
+        # Usage errors (an unknown option, a bad value). Typer vendors click since 0.26, so
+        # these are not click.ClickException, and click itself may not be installed at all.
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            typer.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # the unexpected
         if os.environ.get("RESILIENCE_DEBUG"):
             raise
         typer.echo(f"Error: unexpected failure ({type(exc).__name__}: {exc}). "
