@@ -33,18 +33,13 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
                       baseline: Path | None = None, history: Path | None = None,
                       record_history: bool = True, framework: str | None = None) -> int:
     """Run a check, apply waivers and a baseline, record history, render; returns the exit code."""
-    import gc
-
     from resilience.cli.console import progress, stdout
     from resilience.exitcodes import exit_code
     from resilience.outputs.interface import OutputFormat, RenderContext, parse_formats
     from resilience.outputs.write import output_paths, write_report
     from resilience.pipeline import CheckRequest, anchor_for, run_check
 
-    # What is loaded so far (modules, model schemas) lives as long as the process: keep the
-    # collector from walking it again when the estate is settled. Waivers and baselines are
-    # imported only by a run that uses them.
-    gc.freeze()
+    # Waivers and baselines are imported only by a run that uses them.
     if history is not None and not record_history:
         raise UsageError("--history and --no-history contradict each other")
     fmts = parse_formats(formats)
