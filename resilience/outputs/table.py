@@ -7,13 +7,14 @@ import io
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
 from resilience.engine.interface import Finding
 from resilience.engine.report import Report
 from resilience.model import Severity, Status
 from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
-from resilience.outputs.view import by_service, headline, plain
+from resilience.outputs.view import by_service, headline, plain, printable
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow",
@@ -38,7 +39,8 @@ class FindingList:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        yield from _lines(console, plain(self.title, style="bold"), width, Segment(""))
+        yield from _lines(console, printable(self.title), width, Segment(""),
+                          style=console.get_style("bold"))
         lead = 2 + _SEVERITY_WIDTH + 2 + _STATUS_WIDTH + 2
         if width - lead < 20:  # a very narrow terminal: the finding starts at the margin
             lead = 2
@@ -50,34 +52,34 @@ class FindingList:
             yield Segment("  ")
             yield Segment(f.status.value if lead == 2 else f.status.value.ljust(_STATUS_WIDTH),
                           console.get_style(STATUS_STYLE[f.status]))
-            what = plain(f.check_id)
-            what.append("  ")
-            what.append(plain(f.asset_name or f.asset_id))
+            what = f"{printable(f.check_id)}  {printable(f.asset_name or f.asset_id)}"
             if lead == 2:
                 yield Segment.line()
                 yield from _lines(console, what, width - lead, hang)
             else:
                 yield Segment("  ")
                 yield from _lines(console, what, width - lead, hang, first=False)
-            message = plain(f.message + (f" Waived: {f.waiver}" if f.waiver else ""))
+            message = printable(f.message + (f" Waived: {f.waiver}" if f.waiver else ""))
             yield from _lines(console, message, width - lead, hang)
         yield Segment.line()
 
 
-def _lines(console: Console, text: Text, width: int, indent: Segment,
-           first: bool = True) -> RenderResult:
-    """``text`` folded to ``width`` cells, each line after ``indent`` (not the first line's
-    when ``first`` is false: the caller has already drawn its start)."""
-    value = text.plain
+def _lines(console: Console, value: str, width: int, indent: Segment, first: bool = True,
+           style: Style | None = None) -> RenderResult:
+    """``value`` (already made printable) folded to ``width`` cells, each line after
+    ``indent`` (not the first line's when ``first`` is false: the caller has drawn its start).
+    Only ever drawn as segments of plain text: never read as markup."""
     if "\n" not in value and "\t" not in value and cell_len(value) <= width:
-        lines = [text]  # fits as it is: most lines do, and wrapping is the costly part
-    else:
-        lines = text.wrap(console, max(width, 1), overflow="fold")
-    for number, line in enumerate(lines):
+        # Fits as it is (most lines do): no wrapping, the costly part.
+        if first:
+            yield indent
+        yield Segment(value.rstrip(), style)
+        yield Segment.line()
+        return
+    for number, line in enumerate(Text(value).wrap(console, max(width, 1), overflow="fold")):
         if number or first:
             yield indent
-        line.rstrip()
-        yield from line.render(console)
+        yield Segment(line.plain.rstrip(), style)
         yield Segment.line()
 
 
