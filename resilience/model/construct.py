@@ -44,7 +44,9 @@ def construct(cls: type[M], **values: Any) -> M:
     data = values if whole else _filled(_fields(cls), values)
     instance = cls.__new__(cls)
     object.__setattr__(instance, "__dict__", data)
-    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
+    # One shared set of field names for whole instances (a set per instance is ~1 KB).
+    object.__setattr__(instance, "__pydantic_fields_set__",
+                       _all_fields(cls) if whole else set(values))
     object.__setattr__(instance, "__pydantic_extra__", None)
     object.__setattr__(instance, "__pydantic_private__", None)
     return instance
@@ -53,6 +55,13 @@ def construct(cls: type[M], **values: Any) -> M:
 @functools.cache
 def _names(cls: type[BaseModel]) -> tuple[str, ...]:
     return tuple(cls.model_fields)
+
+
+@functools.cache
+def _all_fields(cls: type[BaseModel]) -> set[str]:
+    """Shared by instances; pydantic copies it before changing it (model_copy), and these
+    results are not assigned to."""
+    return set(cls.model_fields)
 
 
 def _filled(fields: tuple[tuple[str, Any, Callable[[], Any] | None], ...],
