@@ -99,6 +99,13 @@ def test_unknown_check_and_domain(small):
     assert_clean_error(run_cli("check", "--domain", "nope", cwd=small), "--domain")
 
 
+def test_unknown_options_and_bad_values_are_usage_errors(small):
+    # Typer's vendored click raises its own exceptions, not click's: they must still exit 2.
+    assert_clean_error(run_cli("check", "--bogus", cwd=small), "--bogus")
+    assert_clean_error(run_cli("check", "--concurrency", "0", cwd=small), "--concurrency")
+    assert_clean_error(run_cli("no-such-command", cwd=small), "no-such-command")
+
+
 def test_help_does_not_import_cloud_sdks():
     code = ("import sys, runpy; sys.argv=['resilience','--help'];\n"
             "try:\n    runpy.run_module('resilience', run_name='__main__')\n"

@@ -33,14 +33,13 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
                       baseline: Path | None = None, history: Path | None = None,
                       record_history: bool = True, framework: str | None = None) -> int:
     """Run a check, apply waivers and a baseline, record history, render; returns the exit code."""
-    from resilience.baseline import apply_baseline, load_baseline
     from resilience.cli.console import progress, stdout
     from resilience.exitcodes import exit_code
     from resilience.outputs.interface import OutputFormat, RenderContext, parse_formats
     from resilience.outputs.write import output_paths, write_report
     from resilience.pipeline import CheckRequest, anchor_for, run_check
-    from resilience.waivers import apply_waivers, load_waivers
 
+    # Waivers and baselines are imported only by a run that uses them.
     if history is not None and not record_history:
         raise UsageError("--history and --no-history contradict each other")
     fmts = parse_formats(formats)
@@ -59,17 +58,21 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
     )
     paths = output_paths(fmts, output)
     # Read the small input files before the (possibly long) collection, so mistakes fail fast.
-    accepted = load_waivers(waivers) if waivers is not None else None
-    earlier = load_baseline(baseline) if baseline is not None else None
+    accepted = _waivers(waivers) if waivers is not None else None
+    earlier = _baseline(baseline) if baseline is not None else None
     with progress() as prog:
         report, loaded = run_check(req, prog)
     cfg = loaded.config
     if accepted is None and cfg.config.waivers:
-        accepted = load_waivers(cfg.resolve(cfg.config.waivers))
+        accepted = _waivers(cfg.resolve(cfg.config.waivers))
     if accepted is not None:
+        from resilience.waivers import apply_waivers
+
         report = apply_waivers(report, accepted)
     trend = record_run(report, loaded, history, request) if record_history else []
     if earlier is not None:
+        from resilience.baseline import apply_baseline
+
         report = apply_baseline(report, earlier, str(baseline))
     context = RenderContext(estate=loaded.estate, history=trend, anchor=anchor_for(loaded, request))
     to_stdout_table = fmts == [OutputFormat.TABLE] and output is None
@@ -81,6 +84,18 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
         sys.stdout.flush()
         write_report(report, paths, context)
     return exit_code(report, threshold, strict)
+
+
+def _waivers(path: Path):
+    from resilience.waivers import load_waivers
+
+    return load_waivers(path)
+
+
+def _baseline(path: Path):
+    from resilience.baseline import load_baseline
+
+    return load_baseline(path)
 
 
 def record_run(report, loaded, explicit: Path | None, request) -> list:

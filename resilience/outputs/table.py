@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console, Group
-from rich.markup import escape
-from rich.table import Table
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
+from resilience.engine.interface import Finding
 from resilience.engine.report import Report
 from resilience.model import Severity, Status
 from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
@@ -20,6 +22,65 @@ SEVERITY_STYLE = {
 }
 STATUS_STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "magenta",
                 Status.WAIVED: "dim"}
+_SEVERITY_WIDTH = max(len(s.value) for s in Severity)
+_STATUS_WIDTH = max(len(s.value) for s in Status)
+
+
+class FindingList:
+    """One service's findings, one per entry: severity, status, check and asset on the first
+    line, the finding below, both wrapped under the check column.
+
+    Drawn line by line rather than as a Rich table: a table measures and pads every cell,
+    which made the terminal report of a few hundred findings cost most of a second."""
+
+    def __init__(self, title: str, findings: list[Finding]) -> None:
+        self.title = title
+        self.findings = findings
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        yield from _lines(console, printable(self.title), width, Segment(""),
+                          style=console.get_style("bold"))
+        lead = 2 + _SEVERITY_WIDTH + 2 + _STATUS_WIDTH + 2
+        if width - lead < 20:  # a very narrow terminal: the finding starts at the margin
+            lead = 2
+        hang = Segment(" " * lead)
+        for f in self.findings:
+            yield Segment("  ")
+            yield Segment(f.severity.value.ljust(_SEVERITY_WIDTH),
+                          console.get_style(SEVERITY_STYLE[f.severity]))
+            yield Segment("  ")
+            yield Segment(f.status.value if lead == 2 else f.status.value.ljust(_STATUS_WIDTH),
+                          console.get_style(STATUS_STYLE[f.status]))
+            what = f"{printable(f.check_id)}  {printable(f.asset_name or f.asset_id)}"
+            if lead == 2:
+                yield Segment.line()
+                yield from _lines(console, what, width - lead, hang)
+            else:
+                yield Segment("  ")
+                yield from _lines(console, what, width - lead, hang, first=False)
+            message = printable(f.message + (f" Waived: {f.waiver}" if f.waiver else ""))
+            yield from _lines(console, message, width - lead, hang)
+        yield Segment.line()
+
+
+def _lines(console: Console, value: str, width: int, indent: Segment, first: bool = True,
+           style: Style | None = None) -> RenderResult:
+    """``value`` (already made printable) folded to ``width`` cells, each line after
+    ``indent`` (not the first line's when ``first`` is false: the caller has drawn its start).
+    Only ever drawn as segments of plain text: never read as markup."""
+    if "\n" not in value and "\t" not in value and cell_len(value) <= width:
+        # Fits as it is (most lines do): no wrapping, the costly part.
+        if first:
+            yield indent
+        yield Segment(value.rstrip(), style)
+        yield Segment.line()
+        return
+    for number, line in enumerate(Text(value).wrap(console, max(width, 1), overflow="fold")):
+        if number or first:
+            yield indent
+        yield Segment(line.plain.rstrip(), style)
+        yield Segment.line()
 
 
 def report_renderable(report: Report, context: RenderContext, *, show_passes: bool = False) -> Group:
@@ -28,23 +89,11 @@ def report_renderable(report: Report, context: RenderContext, *, show_passes: bo
     shown = [f for f in report.findings if show_passes or f.status != Status.PASS]
     parts: list = []
     for sid, items in by_service(shown).items():
-        table = Table(title=escape(printable(names.get(sid, sid))), title_justify="left", expand=False,
-                      show_lines=False)
-        table.add_column("severity")
-        table.add_column("status")
-        table.add_column("check")
-        table.add_column("asset", overflow="fold")
-        table.add_column("finding", overflow="fold")
-        for f in sorted(items, key=lambda f: (-f.severity.rank, f.check_id, f.asset_id)):
-            table.add_row(
-                Text(f.severity.value, style=SEVERITY_STYLE[f.severity]),
-                Text(f.status.value, style=STATUS_STYLE[f.status]),
-                plain(f.check_id),
-                plain(f.asset_name or f.asset_id),
-                plain(f.message + (f" Waived: {f.waiver}" if f.waiver else "")),
-            )
-        parts.append(table)
+        ordered = sorted(items, key=lambda f: (-f.severity.rank, f.check_id, f.asset_id))
+        parts.append(FindingList(names.get(sid, sid), ordered))
     if report.gaps:
+        from rich.table import Table
+
         gaps = Table(title="Collection gaps (results are incomplete)", title_justify="left")
         for col in ("source", "scope", "data", "reason"):
             gaps.add_column(col, overflow="fold")
