@@ -3,7 +3,8 @@ plus ``simulate ransomware``, ``--help`` and the demo estate check.
 
     python -m bench.check_scale --sizes 1000 10000 100000
 
-Prints wall time and peak memory (max RSS of the child process) per run; the figures go into
+Prints wall time, CPU time, the peak memory of the largest process and of the process tree
+(the CLI and its forked worker) per run; the figures go into
 the closing notes of performance work. Nothing here runs in the test suite.
 """
 
@@ -14,8 +15,10 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from bench.synth import NOW, generate, to_snapshot
 
@@ -23,20 +26,68 @@ ROOT = Path(__file__).resolve().parent.parent
 AS_OF = NOW.date().isoformat()  # the synthetic estate's facts are dated relative to this
 
 
-def measure(args: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Run the CLI in a fresh process; returns (wall seconds, peak MiB, exit code)."""
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: pages shared by the CLI and its forked worker (copy-on-write)
+    count half to each, so the sum over the tree is the memory really in use."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_pss_kib(pid: int) -> int:
+    """Memory of the process and its children (the forked worker), summed (Linux /proc)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            children = [int(c) for c in fh.read().split()]
+    except OSError:
+        children = []
+    return _pss_kib(pid) + sum(_pss_kib(c) for c in children)
+
+
+class Run(NamedTuple):
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the CLI and its worker
+    peak: float  # MiB, the largest single process
+    tree: float  # MiB, proportional set size of the process tree (sampled every 50 ms)
+    code: int
+
+
+def measure(args: list[str], cwd: Path) -> Run:
+    """Run the CLI in a fresh process and measure it."""
     env = {**os.environ, "CI": "true", "NO_COLOR": "1"}
     start = time.perf_counter()
+    tree = [0]
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen([sys.executable, "-m", "resilience", *args], cwd=cwd, env=env,
                                 stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak RSS
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.05):
+                tree[0] = max(tree[0], _tree_pss_kib(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)  # the CLI's own and its waited-for children's
+        done.set()
+        sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
         if proc.returncode not in (0, 1):
             err.seek(0)
             print(err.read().decode(errors="replace"), file=sys.stderr)
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, tree[0] / 1024,
+               proc.returncode)
+
+
+def show(what: str, run: Run) -> None:
+    print(f"{what:40} {run.wall:8.2f} {run.cpu:8.2f} {run.peak:10.0f} {run.tree:10.0f}",
+          flush=True)
 
 
 def main() -> None:
@@ -45,25 +96,22 @@ def main() -> None:
     parser.add_argument("--skip-simulate", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="resilience-bench-"))
-    print(f"{'what':40} {'wall s':>8} {'peak MiB':>10}")
-    wall, peak, _ = measure(["--help"], work)
-    print(f"{'--help':40} {wall:8.2f} {peak:10.0f}")
+    print(f"load average before: {os.getloadavg()[0]:.2f} (wall times need an idle machine)")
+    print(f"{'what':40} {'wall s':>8} {'cpu s':>8} {'peak MiB':>10} {'tree MiB':>10}")
+    show("--help", measure(["--help"], work))
     demo = ROOT / "resilience" / "data" / "demo" / "resilience.yaml"
-    wall, peak, _ = measure(["check", "--config", str(demo), "--no-history"], work)
-    print(f"{'check (demo estate)':40} {wall:8.2f} {peak:10.0f}")
+    show("check (demo estate)", measure(["check", "--config", str(demo), "--no-history"], work))
     for size in args.sizes:
         snap = work / f"estate-{size}.json"
         snap.write_text(to_snapshot(generate(size)))
         out = work / f"out-{size}"
-        wall, peak, _ = measure(["check", "--snapshot", str(snap), "--format", "json,sarif",
-                                 "--output", str(out), "--no-history",
-                                 "--as-of", AS_OF], work)
-        print(f"{f'check --snapshot {size:,} systems json+sarif':40} {wall:8.2f} {peak:10.0f}")
+        show(f"check --snapshot {size:,} systems json+sarif",
+             measure(["check", "--snapshot", str(snap), "--format", "json,sarif", "--output",
+                      str(out), "--no-history", "--as-of", AS_OF], work))
         if not args.skip_simulate:
-            wall, peak, _ = measure(["simulate", "ransomware", "--snapshot", str(snap),
-                                     "--format", "json", "--output", str(work / "sim.json")],
-                                    work)
-            print(f"{f'simulate ransomware {size:,} systems':40} {wall:8.2f} {peak:10.0f}")
+            show(f"simulate ransomware {size:,} systems",
+                 measure(["simulate", "ransomware", "--snapshot", str(snap), "--format", "json",
+                          "--output", str(work / "sim.json")], work))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from resilience.errors import OutputError
 
@@ -25,24 +27,63 @@ def _mode_for(target: Path) -> int:
 
 
 def write_bytes_atomic(path: Path | str, data: bytes) -> None:
-    target = Path(path)
+    with atomic_files([Path(path)]) as handles:
+        handles[Path(path)].write(data)
+
+
+def write_chunks_atomic(path: Path | str, chunks: Iterable[bytes]) -> None:
+    """Like ``write_bytes_atomic`` for a document produced piece by piece (large reports)."""
+    with atomic_files([Path(path)]) as handles:
+        handles[Path(path)].writelines(chunks)
+
+
+@contextlib.contextmanager
+def atomic_files(paths: list[Path]) -> Iterator[dict[Path, BinaryIO]]:
+    """Open a temporary file beside each target; when the block completes, flush and rename
+    them all into place; when it fails (or is interrupted), remove them all, so a run leaves
+    either every new file or none of them."""
+    temps: dict[Path, str] = {}
+    handles: dict[Path, BinaryIO] = {}
+    try:
+        for target in paths:
+            temps[target] = _temporary(target)
+            # mkstemp makes the file private (0600); give it the mode a plain open() would
+            # have (0666 less the umask) or keep the mode of the file it replaces.
+            os.chmod(temps[target], _mode_for(target))
+            handles[target] = open(temps[target], "wb")  # noqa: SIM115 - closed below
+        yield handles
+        for fh in handles.values():
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+        for target, tmp in temps.items():
+            os.replace(tmp, target)
+    except BaseException as exc:
+        for fh in handles.values():
+            with contextlib.suppress(OSError):
+                fh.close()
+        for tmp in temps.values():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            where = exc.filename or (paths[0] if paths else "")
+            raise OutputError(f"{_target_of(where, temps)}: cannot write: {exc.strerror}") from None
+        raise
+
+
+def _temporary(target: Path) -> str:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror}") from None
-    try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would have
-        # (0666 less the umask) or keep the mode of the file it replaces.
-        os.chmod(tmp, _mode_for(target))
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise OutputError(f"{target}: cannot write: {exc.strerror}") from None
-        raise
+    os.close(fd)
+    return tmp
+
+
+def _target_of(name, temps: dict[Path, str]):
+    """The target a temporary file stands for, so errors name the file the user asked for."""
+    for target, tmp in temps.items():
+        if str(name) == tmp:
+            return target
+    return name

@@ -43,7 +43,7 @@ def run_demo(output_dir: Path) -> DemoResult:
     """Collect the demo estate, check it, and write every report format, a snapshot, and the
     ransomware simulation and playbook into ``output_dir``."""
     from resilience.outputs.interface import OutputFormat, RenderContext
-    from resilience.outputs.write import output_paths, render_all, write_rendered
+    from resilience.outputs.write import output_paths, write_report
     from resilience.pipeline import CheckRequest, EstateRequest, anchor_for, run_check
     from resilience.snapshot import save_snapshot
 
@@ -53,8 +53,7 @@ def run_demo(output_dir: Path) -> DemoResult:
         report, loaded = run_check(request)
         formats = [f for f in OutputFormat if f != OutputFormat.TABLE]
         context = RenderContext(estate=loaded.estate, anchor=anchor_for(loaded, request.estate))
-        rendered = render_all(report, formats, context)
-        files = write_rendered(rendered, output_paths(formats, output_dir))
+        files = write_report(report, output_paths(formats, output_dir), context)
         snapshot = output_dir / "estate-snapshot.json"
         save_snapshot(loaded.estate, snapshot)
         files.append(snapshot)

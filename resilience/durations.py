@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import timedelta
 from typing import Annotated, Any
@@ -22,6 +23,12 @@ def parse_duration(value: Any) -> timedelta:
         raise ValueError("expected a duration like '4h', '35d' or '2w'")
     if isinstance(value, int | float):
         raise ValueError(f"expected a duration with a unit, like '{value}h' or '{value}d'")
+    return _parse_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(value: str) -> timedelta:
+    """The text form, memoised: an estate repeats a handful of durations thousands of times."""
     text = value.strip().lower()
     if not _WHOLE.match(text):
         raise ValueError(f"'{value}' is not a duration; use a number and a unit: 30m, 4h, 35d, 2w, 1y")

@@ -113,3 +113,46 @@ def test_constructed_findings_equal_validated_ones():
         validated = Finding.model_validate(f.model_dump())
         assert validated == f
         assert validated.model_dump_json() == f.model_dump_json()
+
+
+def test_counting_passes_gives_the_same_report_as_listing_them():
+    """Passes become tallies when not listed; every other finding, count and score must match."""
+    from contextlib import ExitStack
+
+    from resilience.demo import DEMO_AS_OF, demo_config_path
+    from resilience.pipeline import EstateRequest, load_estate
+
+    with ExitStack() as stack:
+        loaded = load_estate(EstateRequest(config=demo_config_path(stack)))
+    catalogue = list(load_catalogue())
+    full = run_checks(loaded.estate, loaded.policy, catalogue, now=DEMO_AS_OF, include_passes=True)
+    lean = run_checks(loaded.estate, loaded.policy, catalogue, now=DEMO_AS_OF, include_passes=False)
+    passes = [f for f in full.findings if f.status == Status.PASS]
+    assert passes and all(isinstance(f, Finding) for f in lean.findings)
+    assert lean.findings == [f for f in full.findings if f.status != Status.PASS]
+    assert lean.summary == full.summary
+    assert sum(lean.omitted_passes.values()) == len(passes)
+    by_tier: dict[str, int] = {}
+    for f in passes:
+        key = "none" if f.tier is None else str(f.tier)
+        by_tier[key] = by_tier.get(key, 0) + 1
+    assert lean.omitted_passes_by_tier == by_tier
+
+
+def test_fast_construction_equals_validation():
+    from resilience.model.construct import construct
+    from resilience.scenarios.interface import CopyOutcome, SystemOutcome
+
+    values = dict(id="b1", system="s1", survives=False, reason="lost: same domain",
+                  code="same-trust-domain", where="site dc-north")
+    built = construct(CopyOutcome, **values)
+    assert built == CopyOutcome(**values)
+    assert built.model_dump_json() == CopyOutcome(**values).model_dump_json()
+    checked = SystemOutcome(id="s1", name="S", kind="server", hosting="onprem", tier=1,
+                            state="destroyed", recovery="restore")
+    given = {k: getattr(checked, k) for k in ("id", "name", "kind", "hosting", "tier", "state",
+                                              "recovery")}
+    made = construct(SystemOutcome, **given)
+    assert made == checked and made.model_dump_json() == checked.model_dump_json()
+    made.reasons.append("x")  # defaults are not shared between instances
+    assert construct(SystemOutcome, **given).reasons == []

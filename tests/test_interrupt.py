@@ -37,10 +37,25 @@ def _args(snapshot: Path, out: Path, db: Path) -> list[str]:
             "--as-of", AS_OF]
 
 
-def _env() -> dict[str, str]:
-    env = {**os.environ, "CI": "true", "NO_COLOR": "1"}
+def _env(workers: str = "") -> dict[str, str]:
+    env = {**os.environ, "CI": "true", "NO_COLOR": "1", "RESILIENCE_WORKERS": workers}
     env.pop("RESILIENCE_DEBUG", None)
     return env
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state == "Z"
 
 
 def _snapshot(folder: Path, systems: int) -> Path:
@@ -67,20 +82,24 @@ def clean(tmp_path_factory):
     return {"work": work, "cpu": usage.ru_utime + usage.ru_stime, "rows": rows}
 
 
-def _interrupt(clean, sig: int, fraction: float, tmp_path: Path):
-    """Run on ever bigger estates until the signal lands while the run is still working."""
+def _interrupt(clean, sig: int, fraction: float, tmp_path: Path, workers: str = ""):
+    """Run on ever bigger estates until the signal lands while the run is still working;
+    with a worker, also check that the worker did not outlive the run."""
     systems = SYSTEMS
     target = max(0.8, clean["cpu"] * fraction)  # past interpreter start-up: the run is working
     for _ in range(3):
         snap = _snapshot(clean["work"], systems)
         out, db = tmp_path / f"out-{systems}", tmp_path / f"history-{systems}.sqlite3"
-        proc = subprocess.Popen(_args(snap, out, db), env=_env(), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(_args(snap, out, db), env=_env(workers),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         while proc.poll() is None and _cpu_seconds(proc.pid) < target:
             time.sleep(0.02)
         if proc.poll() is None:
+            children = _children(proc.pid)
             proc.send_signal(sig)
             _, err = proc.communicate(timeout=60)
+            time.sleep(0.2)
+            assert all(_gone(c) for c in children), "a worker outlived the run"
             if proc.returncode not in (0, 1):  # 0 or 1: it finished as the signal was sent
                 # A whole recorded run holds the clean run's rows only on the same estate.
                 rows = clean["rows"] if systems == SYSTEMS else None
@@ -125,4 +144,11 @@ def test_ctrl_c_mid_run(clean, tmp_path):
     code, err, out, db, rows = _interrupt(clean, signal.SIGINT, 0.5, tmp_path)
     assert code == 130, err
     assert "Traceback" not in err
+    _assert_nothing_half_done(out, db, rows)
+
+
+def test_sigterm_while_a_worker_shares_the_checks(clean, tmp_path):
+    code, err, out, db, rows = _interrupt(clean, signal.SIGTERM, 0.5, tmp_path, workers="2")
+    assert code == 130, err
+    assert "Interrupted; nothing was half-written." in err and "Traceback" not in err
     _assert_nothing_half_done(out, db, rows)

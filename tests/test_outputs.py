@@ -18,7 +18,7 @@ from resilience.outputs.interface import (
     parse_formats,
 )
 from resilience.outputs.view import md_escape
-from resilience.outputs.write import output_paths, render_all, write_rendered
+from resilience.outputs.write import output_paths, write_report
 from tests.report_fixtures import ARN, HOSTILE, IMG, SCRIPT, real_report, synthetic_report
 
 
@@ -74,7 +74,7 @@ def test_writes_are_atomic_and_complete(tmp_path):
     report, estate = real_report()
     fmts = list(OutputFormat)
     paths = output_paths(fmts, tmp_path / "out")
-    written = write_rendered(render_all(report, fmts, RenderContext(estate=estate)), paths)
+    written = write_report(report, paths, RenderContext(estate=estate))
     assert sorted(p.name for p in written) == sorted(p.name for p in paths.values())
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
 
@@ -155,3 +155,39 @@ def test_written_reports_get_normal_permissions(tmp_path):
         assert stat.S_IMODE(existing.stat().st_mode) == 0o600
     finally:
         os.umask(umask)
+
+
+def test_streamed_json_and_sarif_equal_the_whole_document(monkeypatch):
+    """Large reports are written in batches; the bytes must be those of one encoding."""
+    from pydantic_core import to_json
+
+    from resilience.outputs import jsonstream
+    from resilience.outputs.sarif import sarif_document
+
+    monkeypatch.setattr(jsonstream, "BATCH", 7)  # many batches, and a short last one
+    report, estate = real_report(include_passes=True)
+    context = RenderContext(estate=estate)
+    assert len(report.findings) > 20
+    json_bytes = b"".join(formatter(OutputFormat.JSON).chunks(report, context))
+    assert json_bytes == (report.model_dump_json(indent=2) + "\n").encode()
+    sarif_bytes = b"".join(formatter(OutputFormat.SARIF).chunks(report, context))
+    assert sarif_bytes == to_json(sarif_document(report, context), indent=2) + b"\n"
+    empty = report.model_copy(update={"findings": []})
+    assert b"".join(formatter(OutputFormat.JSON).chunks(empty, context)) == (
+        empty.model_dump_json(indent=2) + "\n").encode()
+
+
+def test_a_failing_format_leaves_no_file_at_all(tmp_path, monkeypatch):
+    from resilience.outputs.sarif import SarifFormatter
+
+    report, estate = real_report()
+    paths = output_paths([OutputFormat.JSON, OutputFormat.SARIF], tmp_path / "out")
+
+    def broken(self, report, context):
+        yield b"{"
+        raise RuntimeError("renderer bug")
+
+    monkeypatch.setattr(SarifFormatter, "chunks", broken)
+    with pytest.raises(RuntimeError):
+        write_report(report, paths, RenderContext(estate=estate))
+    assert list((tmp_path / "out").iterdir()) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,14 +26,15 @@ def backed_up_by_us(system: System) -> bool:
     return system.kind not in NOT_BACKED_UP_BY_US and system.hosting != Hosting.SAAS
 
 
-def tiered_systems(ctx: CheckContext) -> Iterator[tuple[System, TierPolicy]]:
-    """Systems we back up that have a tier policy (their own, a service's, or the default)."""
-    for system in ctx.estate.systems:
-        if not backed_up_by_us(system):
-            continue
-        tier = ctx.tier_policy(system)
-        if tier is not None:
-            yield system, tier
+def tiered_systems(ctx: CheckContext) -> list[tuple[System, TierPolicy]]:
+    """Systems we back up that have a tier policy (their own, a service's, or the default);
+    worked out once per run, as most backup checks start from it."""
+    found = ctx._cache.get("tiered-systems")
+    if found is None:
+        found = ctx._cache["tiered-systems"] = [
+            (system, tier) for system in ctx.estate.systems if backed_up_by_us(system)
+            for tier in (ctx.tier_policy(system),) if tier is not None]
+    return found
 
 
 def tiered_restorable_copies(ctx: CheckContext) -> Iterator[BackupCopy]:
@@ -44,8 +46,14 @@ def tiered_restorable_copies(ctx: CheckContext) -> Iterator[BackupCopy]:
 
 def restorable_copies(ctx: CheckContext, system: System) -> list[BackupCopy]:
     """Copies that keep past versions. A replica mirrors encryption and deletion within
-    seconds, so it is never a way back after an attack (Maersk's replicated domain controllers)."""
-    return [c for c in _all_copies(ctx, system) if c.kind != CopyKind.REPLICA]
+    seconds, so it is never a way back after an attack (Maersk's replicated domain controllers).
+    Do not mutate the list: it is shared by the checks of this run."""
+    by_system = ctx._cache.get("restorable-copies")
+    if by_system is None:
+        by_system = ctx._cache["restorable-copies"] = {
+            sid: [c for c in copies if c.kind != CopyKind.REPLICA]
+            for sid, copies in ctx.estate.backups_by_system.items()}
+    return by_system.get(system.id, [])
 
 
 def replicas(ctx: CheckContext, system: System) -> list[BackupCopy]:
@@ -66,6 +74,9 @@ def _target(ctx: CheckContext, system: System, tier: TierPolicy, name: str) -> t
     A service's own ``rpo``/``rto`` replaces its tier's, so it can loosen as well as tighten;
     a system used by several services must meet the strictest of them.
     """
+    key = ("target", name, system.id, id(tier))  # tier policies live as long as the run
+    if key in ctx._cache:  # the same system's targets are asked for by several checks
+        return ctx._cache[key]
     values: list[timedelta] = []
     if system.tier is not None:
         own = ctx.policy.tier(system.tier)
@@ -79,7 +90,8 @@ def _target(ctx: CheckContext, system: System, tier: TierPolicy, name: str) -> t
         svc_tier = ctx.policy.tier(svc.tier)
         if svc_tier is not None:
             values.append(getattr(svc_tier, name))
-    return min(values) if values else getattr(tier, name)
+    ctx._cache[key] = found = min(values) if values else getattr(tier, name)
+    return found
 
 
 def required_rpo(ctx: CheckContext, system: System, tier: TierPolicy) -> timedelta:
@@ -90,6 +102,7 @@ def required_rto(ctx: CheckContext, system: System, tier: TierPolicy) -> timedel
     return _target(ctx, system, tier, "rto")
 
 
+@functools.lru_cache(maxsize=1024)
 def dur(value: timedelta | None) -> str:
     """A duration as people write policy: whole days as days (``35d``, not ``5w``)."""
     if value is None:

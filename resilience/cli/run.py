@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from resilience.errors import UsageError
@@ -36,7 +37,7 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
     from resilience.cli.console import progress, stdout
     from resilience.exitcodes import exit_code
     from resilience.outputs.interface import OutputFormat, RenderContext, parse_formats
-    from resilience.outputs.write import output_paths, render_all, write_rendered
+    from resilience.outputs.write import output_paths, write_report
     from resilience.pipeline import CheckRequest, anchor_for, run_check
     from resilience.waivers import apply_waivers, load_waivers
 
@@ -77,11 +78,8 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
 
         stdout().print(report_renderable(report, context, show_passes=show_passes))
     else:
-        rendered = render_all(report, fmts, context)
-        for fmt, path in paths.items():
-            if path is None:
-                print(rendered[fmt], end="")
-        write_rendered(rendered, paths)
+        sys.stdout.flush()
+        write_report(report, paths, context)
     return exit_code(report, threshold, strict)
 
 

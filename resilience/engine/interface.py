@@ -89,10 +89,19 @@ class CheckContext:
     estate: Estate
     policy: Policy
     now: datetime
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    keep_passes: bool = True  # False: passes become PassTally counts, not findings
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def _tiers(self) -> dict[str, int | None]:
+        """Every system's tier, worked out once: most checks ask for it for every system."""
+        return {s.id: self.estate.system_tier(s) for s in self.estate.systems}
 
     def tier_of(self, system: System) -> int | None:
-        return self.estate.system_tier(system)
+        try:
+            return self._tiers[system.id]
+        except KeyError:  # a system built outside the estate
+            return self.estate.system_tier(system)
 
     def tier_policy(self, system: System) -> TierPolicy | None:
         return self.policy.tier(self.tier_of(system))
@@ -112,6 +121,25 @@ class CheckContext:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class PassTally:
+    """A pass that the run counts (by tier) but does not list: large estates make millions of
+    passes, and building a full finding for each would dominate the run."""
+
+    tier: int | None
+    status: Status = Status.PASS
+
+
+_TALLIES: dict[int | None, PassTally] = {}
+
+
+def pass_tally(tier: int | None) -> PassTally:
+    tally = _TALLIES.get(tier)
+    if tally is None:
+        tally = _TALLIES[tier] = PassTally(tier)
+    return tally
+
+
 class Check(ABC):
     """A pure function of (estate, policy) that yields findings. One subclass per module."""
 
@@ -119,10 +147,11 @@ class Check(ABC):
 
     @abstractmethod
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        """Yield a finding (pass, fail or error) for every asset in scope."""
+        """Yield a finding (pass, fail or error) for every asset in scope (passes are
+        PassTally counts when ``ctx.keep_passes`` is False; checks need not care)."""
 
     # Helpers that fill a Finding from the check's metadata and the asset.
-    def passed(self, ctx: CheckContext, asset: Any, message: str) -> Finding:
+    def passed(self, ctx: CheckContext, asset: Any, message: str) -> Finding | PassTally:
         return self._finding(ctx, asset, Status.PASS, message)
 
     def failed(self, ctx: CheckContext, asset: Any, message: str) -> Finding:
@@ -131,7 +160,8 @@ class Check(ABC):
     def errored(self, ctx: CheckContext, asset: Any, message: str) -> Finding:
         return self._finding(ctx, asset, Status.ERROR, message)
 
-    def _finding(self, ctx: CheckContext, asset: Any, status: Status, message: str) -> Finding:
+    def _finding(self, ctx: CheckContext, asset: Any, status: Status, message: str
+                 ) -> Finding | PassTally:
         return make_finding(self.meta, ctx, asset, status, message)
 
 
@@ -177,13 +207,27 @@ def construct_finding(**values: Any) -> Finding:
     return finding
 
 
+def _tier_of_asset(ctx: CheckContext, asset: Any) -> int | None:
+    """The tier a finding about ``asset`` is counted under (as ``make_finding`` sets it)."""
+    if isinstance(asset, System):
+        return ctx.tier_of(asset)
+    if isinstance(asset, BackupCopy):
+        system = ctx.estate.system_by_id.get(asset.system)
+        return None if system is None else ctx.tier_of(system)
+    if isinstance(asset, Service):
+        return asset.tier
+    return None
+
+
 def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
-                 message: str) -> Finding:
+                 message: str) -> Finding | PassTally:
     """Build a finding for ``asset`` (any estate model with an id) from a check's metadata.
 
     Built without validation: every input is already validated (the metadata at catalogue load,
     the asset at the file boundary), and on large estates validation would dominate.
     """
+    if status is Status.PASS and not ctx.keep_passes:  # the common case on a large estate
+        return pass_tally(_tier_of_asset(ctx, asset))
     estate = ctx.estate
     tier = None
     services: list[str] = []

@@ -8,12 +8,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from resilience import __version__
-from resilience.engine.interface import Check, CheckContext, Finding, make_finding
+from resilience.engine.interface import (
+    Check,
+    CheckContext,
+    Finding,
+    construct_finding,
+    make_finding,
+)
 from resilience.engine.registry import Catalogue
 from resilience.engine.report import EstateCounts, Report, summarise
 from resilience.errors import UsageError
+from resilience.gcpause import gc_paused
 from resilience.model import Domain, Estate, Status
 from resilience.model.timeutil import utcnow
+from resilience.parallel import both, worth_forking
 from resilience.policy import Policy
 
 
@@ -72,20 +80,36 @@ def evaluate_check(check: Check, ctx: CheckContext) -> list[Finding]:
     return findings
 
 
-def run_checks(estate: Estate, policy: Policy, checks: Iterable[Check],
-               now: datetime | None = None, include_passes: bool = True) -> Report:
-    """Evaluate ``checks`` and assemble the Report. Without ``include_passes`` passing results
-    are counted per check but not listed (large estates: millions of passes help nobody)."""
-    now = now or utcnow()
-    ctx = CheckContext(estate=estate, policy=policy, now=now)
-    checks = list(checks)
-    findings: list[Finding] = []
-    omitted: dict[str, int] = {}
+Grouped = dict[str, tuple[list[Finding], int]]  # check id -> (listed findings, passes counted)
+
+
+def _evaluate_all(checks: list[Check], ctx: CheckContext, include_passes: bool
+                  ) -> tuple[list[Finding], dict[str, int], Counter[str]]:
+    """Every check's findings, with passes counted per check and tier instead when not kept.
+    On a large estate half of the checks run in a forked worker (see resilience.parallel)."""
+    estate = ctx.estate
+    size = len(estate.systems) + len(estate.backups) + len(estate.accounts)
+    if len(checks) > 1 and worth_forking(size):
+        (mine, tiers), (theirs, their_tiers) = both(
+            lambda: _evaluate_group(checks[0::2], ctx, include_passes),
+            lambda: _portable(_evaluate_group(checks[1::2], ctx, include_passes)))
+        grouped = {**mine, **_restored(theirs)}
+        tiers.update(their_tiers)
+    else:
+        grouped, tiers = _evaluate_group(checks, ctx, include_passes)
+    findings = [f for c in checks for f in grouped[c.meta.id][0]]
+    omitted = {} if include_passes else {c.meta.id: grouped[c.meta.id][1] for c in checks}
+    return findings, omitted, tiers
+
+
+def _evaluate_group(checks: list[Check], ctx: CheckContext, include_passes: bool
+                    ) -> tuple[Grouped, Counter[str]]:
+    grouped: Grouped = {}
     by_tier: Counter[str] = Counter()
     for check in checks:
         results = evaluate_check(check, ctx)
         if include_passes:
-            findings.extend(results)
+            grouped[check.meta.id] = (results, 0)
             continue
         kept = []
         for f in results:
@@ -93,8 +117,29 @@ def run_checks(estate: Estate, policy: Policy, checks: Iterable[Check],
                 by_tier["none" if f.tier is None else str(f.tier)] += 1
             else:
                 kept.append(f)
-        omitted[check.meta.id] = len(results) - len(kept)
-        findings.extend(kept)
+        grouped[check.meta.id] = (kept, len(results) - len(kept))
+    return grouped, by_tier
+
+
+def _portable(result: tuple[Grouped, Counter[str]]):
+    """Findings as plain field dicts: several times cheaper to pickle than the models."""
+    grouped, by_tier = result
+    return {k: ([f.__dict__ for f in found], n) for k, (found, n) in grouped.items()}, by_tier
+
+
+def _restored(grouped) -> Grouped:
+    return {k: ([construct_finding(**d) for d in found], n) for k, (found, n) in grouped.items()}
+
+
+def run_checks(estate: Estate, policy: Policy, checks: Iterable[Check],
+               now: datetime | None = None, include_passes: bool = True) -> Report:
+    """Evaluate ``checks`` and assemble the Report. Without ``include_passes`` passing results
+    are counted per check but not listed (large estates: millions of passes help nobody)."""
+    now = now or utcnow()
+    ctx = CheckContext(estate=estate, policy=policy, now=now, keep_passes=include_passes)
+    checks = list(checks)
+    with gc_paused():
+        findings, omitted, by_tier = _evaluate_all(checks, ctx, include_passes)
     counts = estate.summary()
     return Report(
         tool_version=__version__,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
@@ -13,6 +14,8 @@ def to_utc(value: Any) -> Any:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
+        if value.tzinfo is UTC:  # pydantic already parsed a "Z" timestamp; nothing to convert
+            return value
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         try:
@@ -22,17 +25,23 @@ def to_utc(value: Any) -> Any:
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=UTC)
     if isinstance(value, str):
-        text = value.strip()
-        if text.endswith("Z"):
-            text = text[:-1] + "+00:00"
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(
-                f"'{value}' is not an ISO date or time; write 2024-03-31 or 2024-03-31T14:00:00Z"
-            ) from None
-        return to_utc(parsed)
+        return _parse_text(value)
     raise ValueError("expected an ISO date like 2024-03-31")
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_text(value: str) -> datetime:
+    """An ISO date or time, memoised: estates repeat the same dates (nightly jobs, reviews)."""
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"'{value}' is not an ISO date or time; write 2024-03-31 or 2024-03-31T14:00:00Z"
+        ) from None
+    return to_utc(parsed)
 
 
 def utcnow() -> datetime:

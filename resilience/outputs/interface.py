@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -46,6 +47,11 @@ class Formatter(ABC):
     @abstractmethod
     def render(self, report: Report, context: RenderContext) -> str:
         """The whole document as text."""
+
+    def chunks(self, report: Report, context: RenderContext) -> Iterator[bytes]:
+        """The document as UTF-8 pieces, for writing without holding it whole in memory
+        (formats that grow with the estate override this; the rest render once)."""
+        yield self.render(report, context).encode("utf-8")
 
 
 # Lazy registry: importing a renderer (Jinja2, XML) only when that format is asked for.

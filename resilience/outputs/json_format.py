@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from pydantic import TypeAdapter
+
+from resilience.engine.interface import Finding
 from resilience.engine.report import Report
 from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
+from resilience.outputs.jsonstream import spliced
 
 
 class JsonFormatter(Formatter):
@@ -11,7 +17,15 @@ class JsonFormatter(Formatter):
     extension = "json"
 
     def render(self, report: Report, context: RenderContext) -> str:
-        return report.model_dump_json(indent=2) + "\n"
+        return b"".join(self.chunks(report, context)).decode("utf-8")
+
+    def chunks(self, report: Report, context: RenderContext) -> Iterator[bytes]:
+        """The same bytes as ``report.model_dump_json(indent=2)``, findings in batches."""
+        head = report.model_copy(update={"findings": []}).model_dump_json(indent=2).encode()
+        adapter = TypeAdapter(list[Finding])
+        yield from spliced(head, "findings", 1, report.findings,
+                           lambda batch: adapter.dump_json(batch, indent=2))
+        yield b"\n"
 
 
 def report_json_schema() -> dict:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -36,6 +37,7 @@ from resilience.engine.interface import CheckMeta, Finding
 from resilience.engine.report import Report
 from resilience.model import Hosting, Severity, SourceRef, Status
 from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
+from resilience.outputs.jsonstream import spliced
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -225,17 +227,28 @@ def _notifications(report: Report) -> list[dict]:
 
 def sarif_document(report: Report, context: RenderContext, cwd: Path | None = None) -> dict:
     """The SARIF log as a dict."""
+    doc, results = _skeleton(report, context, cwd)
+    doc["runs"][0]["results"] = list(results)
+    return doc
+
+
+def _skeleton(report: Report, context: RenderContext, cwd: Path | None
+              ) -> tuple[dict, Iterator[dict]]:
+    """The SARIF log without its results, and the results, produced one by one."""
     cwd = cwd or Path.cwd()
     rules = [rule_for(meta) for meta in report.checks]
     index = {meta.id: i for i, meta in enumerate(report.checks)}
-    results = []
-    for f in report.findings:
-        if f.status == Status.PASS:
-            continue
-        if f.check_id not in index:
+    for f in report.findings:  # rules are listed before the results that point at them
+        if f.status != Status.PASS and f.check_id not in index:
             index[f.check_id] = len(rules)
             rules.append(_fallback_rule(f))
-        results.append(result_for(f, index[f.check_id], context.anchor, cwd))
+    results = (result_for(f, index[f.check_id], context.anchor, cwd)
+               for f in report.findings if f.status != Status.PASS)
+    return _document(report, rules), results
+
+
+def _document(report: Report, rules: list[dict]) -> dict:
+    """Everything in the log but the results."""
     s = report.summary
     return {
         "$schema": SARIF_SCHEMA,
@@ -252,7 +265,7 @@ def sarif_document(report: Report, context: RenderContext, cwd: Path | None = No
                 "endTimeUtc": report.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "toolExecutionNotifications": _notifications(report),
             }],
-            "results": results,
+            "results": [],
             "properties": {
                 "organisation": report.organisation.name,
                 "asOf": report.as_of.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -282,5 +295,12 @@ class SarifFormatter(Formatter):
     extension = "sarif"
 
     def render(self, report: Report, context: RenderContext) -> str:
-        # pydantic-core's encoder: the standard library's is pure Python once indented.
-        return to_json(sarif_document(report, context), indent=2).decode("utf-8") + "\n"
+        return b"".join(self.chunks(report, context)).decode("utf-8")
+
+    def chunks(self, report: Report, context: RenderContext) -> Iterator[bytes]:
+        # pydantic-core's encoder (the standard library's is pure Python once indented), and
+        # the results in batches: a large estate's SARIF is hundreds of megabytes.
+        doc, results = _skeleton(report, context, None)
+        yield from spliced(to_json(doc, indent=2), "results", 3, results,
+                           lambda batch: to_json(batch, indent=2))
+        yield b"\n"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import BinaryIO
 
-from resilience.atomic import write_text_atomic
+from resilience.atomic import atomic_files
 from resilience.engine.report import Report
 from resilience.errors import UsageError
+from resilience.gcpause import gc_paused
 from resilience.outputs.interface import OutputFormat, RenderContext, formatter
+from resilience.parallel import both, worth_forking
 
 
 def output_paths(formats: list[OutputFormat], output: Path | None,
@@ -26,19 +30,35 @@ def output_paths(formats: list[OutputFormat], output: Path | None,
     return {fmt: output / f"{stem}.{formatter(fmt).extension}" for fmt in formats}
 
 
-def render_all(report: Report, formats: list[OutputFormat], context: RenderContext
-               ) -> dict[OutputFormat, str]:
-    """Render every format first, so a failure leaves nothing half-written."""
-    return {fmt: formatter(fmt).render(report, context) for fmt in formats}
+def write_report(report: Report, paths: dict[OutputFormat, Path | None],
+                 context: RenderContext, stdout: BinaryIO | None = None) -> list[Path]:
+    """Write each format to its file, or to ``stdout`` where its path is None.
+
+    Files are written piece by piece into temporary files beside their targets and renamed
+    only when every one is complete, so a failure or an interrupt leaves nothing half-written
+    and a large report is never held whole in memory. Stdout gets the rendered text at once.
+    """
+    for fmt, path in paths.items():
+        if path is None:
+            text = formatter(fmt).render(report, context).encode("utf-8")
+            (stdout or sys.stdout.buffer).write(text)
+    files = {fmt: path for fmt, path in paths.items() if path is not None}
+    with gc_paused(), atomic_files(list(files.values())) as handles:
+        jobs = [(fmt, handles[path]) for fmt, path in files.items()]
+        if len(jobs) > 1 and worth_forking(len(report.findings)):
+            both(lambda: _write(jobs[0::2], report, context),
+                 lambda: _write(jobs[1::2], report, context))
+        else:
+            _write(jobs, report, context)
+    return list(files.values())
 
 
-def write_rendered(rendered: dict[OutputFormat, str], paths: dict[OutputFormat, Path | None]
-                   ) -> list[Path]:
-    """Write each rendered text to its file atomically (stdout entries are left to the caller)."""
-    written = []
-    for fmt, text in rendered.items():
-        path = paths[fmt]
-        if path is not None:
-            write_text_atomic(path, text)
-            written.append(path)
-    return written
+def _write(jobs: list[tuple[OutputFormat, BinaryIO]], report: Report,
+           context: RenderContext) -> None:
+    """Render each format into its (temporary) file, from the start: a worker that failed
+    half-way may have written part of it already."""
+    for fmt, handle in jobs:
+        handle.seek(0)
+        handle.truncate()
+        handle.writelines(formatter(fmt).chunks(report, context))
+        handle.flush()

@@ -10,6 +10,7 @@ from typing import Any
 from resilience.atomic import write_text_atomic
 from resilience.config import Config
 from resilience.errors import UsageError
+from resilience.gcpause import gc_paused
 from resilience.model import Estate
 from resilience.model.timeutil import utcnow
 from resilience.policy import Policy
@@ -106,6 +107,7 @@ def simulate_request(request: ScenarioRequest, progress=None) -> tuple[Simulatio
     return sim, loaded
 
 
+@gc_paused()
 def render_simulation(sim: Simulation, fmt: str) -> str:
     """The simulation as JSON or Markdown text."""
     if fmt == "json":

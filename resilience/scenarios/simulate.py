@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 
 from resilience.config import RestoreSettings
 from resilience.durations import format_duration
+from resilience.gcpause import gc_paused
 from resilience.model import Estate, Hosting, Service, System, SystemKind
+from resilience.model.construct import construct
 from resilience.policy import Policy
 from resilience.scenarios.gaps import COPY_CODE_GAP, gap
 from resilience.scenarios.interface import (
@@ -165,6 +167,7 @@ def _who(estate: Estate, trust_domain: str | None, admins_by_domain: dict[str, l
     return out
 
 
+@gc_paused()
 def simulate(estate: Estate, policy: Policy, scenario: Scenario,
              options: SimulationOptions | None = None) -> Simulation:
     """Run ``scenario`` against ``estate``; pure: the estate is not changed."""
@@ -219,7 +222,7 @@ def simulate(estate: Estate, policy: Policy, scenario: Scenario,
         ))
 
     systems_out = [
-        SystemOutcome.model_construct(  # from validated estate data; see CopyOutcome
+        construct(SystemOutcome,   # from validated estate data; see CopyOutcome
             id=s.id, name=s.name, kind=s.kind.value, hosting=s.hosting.value,
             tier=estate.system_tier(s), state=hits[s.id].state, reasons=reasons[s.id],
             assumed=hits[s.id].assumed, recovery=recovery[s.id],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from resilience.model import BackupCopy, Estate, System
+from resilience.model.construct import construct
 from resilience.scenarios.interface import (
     BackupFlag,
     BackupRule,
@@ -63,7 +64,7 @@ def judge_copy(copy: BackupCopy, system: System | None, scenario: Scenario,
         rules = [(rule, bind(rule.when, params)) for rule in scenario.backups]
     def out(survives: bool, reason: str, code: str, assumed: bool = False) -> CopyOutcome:
         # Built from validated estate data: skip re-validation (it dominates on large estates).
-        return CopyOutcome.model_construct(
+        return construct(CopyOutcome,
             id=copy.id, system=copy.system, survives=survives, reason=reason, code=code,
             assumed=assumed, where=where_is(copy, system), tool=copy.tool,
             trust_domain=copy.trust_domain, last_success=copy.last_success,

@@ -1,0 +1,100 @@
+"""Large runs share checks and output formats with a forked worker; results must not change."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from resilience import parallel
+from resilience.engine.registry import load_catalogue
+from resilience.engine.run import run_checks
+from resilience.outputs.interface import OutputFormat, RenderContext
+from resilience.outputs.write import output_paths, write_report
+from resilience.policy import default_policy
+from tests.helpers import AS_OF
+from tests.report_fixtures import hostile_estate
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")
+
+
+def _run(monkeypatch, workers: str, include_passes: bool):
+    monkeypatch.setenv("RESILIENCE_WORKERS", workers)
+    return run_checks(hostile_estate(), default_policy(), load_catalogue(), now=AS_OF,
+                      include_passes=include_passes)
+
+
+@pytest.mark.parametrize("include_passes", [True, False])
+def test_checks_split_over_a_worker_give_the_same_report(monkeypatch, include_passes):
+    alone = _run(monkeypatch, "1", include_passes)
+    shared = _run(monkeypatch, "2", include_passes)
+    assert shared.findings == alone.findings
+    assert [f.model_dump_json() for f in shared.findings] == [
+        f.model_dump_json() for f in alone.findings]
+    assert shared.omitted_passes == alone.omitted_passes
+    assert shared.omitted_passes_by_tier == alone.omitted_passes_by_tier
+    assert shared.summary == alone.summary
+
+
+def test_a_worker_that_dies_is_replaced_by_doing_the_work_here():
+    parent = os.getpid()
+
+    def there():
+        if os.getpid() != parent:
+            os._exit(9)  # the worker dies without a word
+        return "done here"
+
+    assert parallel.both(lambda: "mine", there) == ("mine", "done here")
+
+
+def test_a_failing_worker_is_replaced_too():
+    parent = os.getpid()
+
+    def there():
+        if os.getpid() != parent:
+            raise MemoryError
+        return 42
+
+    assert parallel.both(lambda: 1, there) == (1, 42)
+
+
+def test_an_interrupt_here_stops_the_worker(tmp_path):
+    marker = tmp_path / "worker-finished"
+
+    def there():
+        import time
+
+        time.sleep(1)
+        marker.write_text("x")
+
+    def here():
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        parallel.both(here, there)
+    import time
+
+    time.sleep(1.5)
+    assert not marker.exists()
+
+
+def test_formats_written_by_a_worker_match_formats_written_alone(monkeypatch, tmp_path):
+    report = _run(monkeypatch, "1", False)
+    context = RenderContext(estate=hostile_estate())
+    fmts = [OutputFormat.JSON, OutputFormat.SARIF, OutputFormat.JUNIT]
+    written = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("RESILIENCE_WORKERS", workers)
+        paths = output_paths(fmts, tmp_path / workers)
+        write_report(report, paths, context)
+        written[workers] = {p.name: p.read_bytes() for p in paths.values()}
+    assert written["1"] == written["2"]
+    assert sorted(os.listdir(tmp_path / "2")) == sorted(written["1"])
+
+
+def test_small_estates_and_the_setting_decide_whether_to_fork(monkeypatch):
+    monkeypatch.delenv("RESILIENCE_WORKERS", raising=False)
+    assert not parallel.worth_forking(10)
+    monkeypatch.setenv("RESILIENCE_WORKERS", "1")
+    assert not parallel.worth_forking(10**7)
