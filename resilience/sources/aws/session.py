@@ -153,6 +153,7 @@ def _share_endpoint_provider(client: Any) -> None:
 
 # Event names as aliased by botocore's default EVENT_ALIASES, for every emitter that uses them.
 _aliases: dict[str, str] = {}
+_DEFAULT_ALIASES = getattr(botocore.hooks, "EVENT_ALIASES", None)
 
 
 class _SharedAliasEmitter(botocore.hooks.EventAliaser):
@@ -166,15 +167,15 @@ class _SharedAliasEmitter(botocore.hooks.EventAliaser):
 
     def __copy__(self):  # noqa: ANN204
         made = super().__copy__()
-        if made._event_aliases == botocore.hooks.EVENT_ALIASES:
+        if made._event_aliases == _DEFAULT_ALIASES:
             made._alias_name_cache = self._alias_name_cache
         return made
 
 
 def _share_aliases(session: boto3.Session) -> None:
     events = session._session.get_component("event_emitter")
-    if type(events) is botocore.hooks.EventAliaser and \
-            getattr(events, "_event_aliases", None) is botocore.hooks.EVENT_ALIASES and \
+    if _DEFAULT_ALIASES is not None and type(events) is botocore.hooks.EventAliaser and \
+            getattr(events, "_event_aliases", None) is _DEFAULT_ALIASES and \
             isinstance(getattr(events, "_alias_name_cache", None), dict):
         events.__class__ = _SharedAliasEmitter
         events._alias_name_cache = _aliases
