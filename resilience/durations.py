@@ -39,6 +39,7 @@ def _parse_text(value: str) -> timedelta:
         raise ValueError(f"'{value}' is too long a duration") from None
 
 
+@functools.lru_cache(maxsize=4096)
 def format_duration(value: timedelta | None) -> str:
     """Format a duration the way a person would write it (``36h``, ``35d``, ``90m``)."""
     if value is None:

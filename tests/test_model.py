@@ -72,3 +72,16 @@ def test_bad_snapshots(tmp_path, content, needle):
     with pytest.raises(InputError) as err:
         load_snapshot(path)
     assert needle in str(err.value) and str(path) in str(err.value)
+
+
+def test_instances_share_field_sets_without_sharing_changes():
+    from resilience.model import System
+
+    a = System(id="a", name="A", kind="server", hosting="onprem")
+    b = System(id="b", name="B", kind="server", hosting="onprem")
+    assert a.__pydantic_fields_set__ is b.__pydantic_fields_set__  # memory: one set for both
+    a.failover_site = "dr"
+    assert "failover_site" in a.model_fields_set
+    assert "failover_site" not in b.model_fields_set
+    c = b.model_copy(update={"site": "x"})
+    assert "site" in c.model_fields_set and "site" not in b.model_fields_set

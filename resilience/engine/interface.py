@@ -26,6 +26,7 @@ from resilience.model import (
     System,
     TrustDomain,
 )
+from resilience.model.construct import construct
 from resilience.model.estate import Strict
 from resilience.policy import Policy, TierPolicy
 
@@ -102,6 +103,15 @@ class CheckContext:
             return self._tiers[system.id]
         except KeyError:  # a system built outside the estate
             return self.estate.system_tier(system)
+
+    @functools.cached_property
+    def _service_ids(self) -> dict[str, list[str]]:
+        return {sid: [s.id for s in svcs] for sid, svcs in self.estate.services_by_system.items()}
+
+    def service_ids(self, system_id: str) -> list[str]:
+        """Ids of the services a system serves; one list per system, shared by its findings
+        (do not change it)."""
+        return self._service_ids.get(system_id, [])
 
     def tier_policy(self, system: System) -> TierPolicy | None:
         return self.policy.tier(self.tier_of(system))
@@ -183,9 +193,6 @@ def asset_type_of(asset: Any) -> str:
     return _ASSET_TYPES.get(name, name.lower())
 
 
-_ALL_FINDING_FIELDS = set(Finding.model_fields)
-
-
 @functools.cache
 def _fields_of(model: type) -> frozenset[str]:
     """Field names of an estate model (cached: pydantic's accessor is slow on hot paths)."""
@@ -193,18 +200,24 @@ def _fields_of(model: type) -> frozenset[str]:
 
 
 def construct_finding(**values: Any) -> Finding:
-    """A Finding from already-valid values, without validation.
+    """A Finding from already-valid values (every field, in order), without validation: a
+    large estate makes millions of findings. A test checks it equals a validated Finding."""
+    return construct(Finding, **values)
 
-    ``model_construct`` costs tens of microseconds per call (it walks every field for
-    defaults); a large estate makes millions of findings, so every field is given here and the
-    instance is assembled directly. A test checks the result equals a validated Finding.
-    """
-    finding = Finding.__new__(Finding)
-    object.__setattr__(finding, "__dict__", values)
-    object.__setattr__(finding, "__pydantic_fields_set__", _ALL_FINDING_FIELDS)
-    object.__setattr__(finding, "__pydantic_extra__", None)
-    object.__setattr__(finding, "__pydantic_private__", None)
-    return finding
+
+_REMEDIATIONS: dict[tuple[str, str], str] = {}
+
+
+def _remediation(meta: CheckMeta, hosting: Hosting | None) -> str:
+    """The check's remediation with the provider's steps: one string per check and provider,
+    shared by its findings (a large estate has hundreds of thousands)."""
+    step = meta.remediation_steps.get(hosting) if hosting is not None else None
+    if step is None:
+        return meta.remediation
+    text = _REMEDIATIONS.get((meta.remediation, step))
+    if text is None:
+        text = _REMEDIATIONS[(meta.remediation, step)] = f"{meta.remediation} {step}"
+    return text
 
 
 def _tier_of_asset(ctx: CheckContext, asset: Any) -> int | None:
@@ -235,7 +248,7 @@ def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
     hosting = asset.hosting if "hosting" in fields else None
     if isinstance(asset, System):
         tier = ctx.tier_of(asset)
-        services = [s.id for s in estate.services_by_system.get(asset.id, ())]
+        services = ctx.service_ids(asset.id)
     elif isinstance(asset, Service):
         tier = asset.tier
         services = [asset.id]
@@ -248,10 +261,8 @@ def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
         if system is not None:
             tier = ctx.tier_of(system)
             hosting = system.hosting
-            services = [s.id for s in estate.services_by_system.get(system.id, ())]
-    remediation = meta.remediation
-    if hosting is not None and hosting in meta.remediation_steps:
-        remediation = f"{meta.remediation} {meta.remediation_steps[hosting]}"
+            services = ctx.service_ids(system.id)
+    remediation = _remediation(meta, hosting)
     is_estate = isinstance(asset, Estate)
     return construct_finding(
         check_id=meta.id,
