@@ -17,6 +17,8 @@ PATTERN = r"^\s*(\d+(\.\d+)?\s*(min|m|h|d|w|y)\s*)+$"
 
 def parse_duration(value: Any) -> timedelta:
     """Parse ``30m``, ``4h``, ``35d``, ``2w``, ``1y`` or combinations like ``1d 12h``."""
+    if type(value) is str:  # the common case, from JSON and YAML: memoised
+        return _parse_text(value)
     if isinstance(value, timedelta):
         return value
     if isinstance(value, bool) or not isinstance(value, str | int | float):

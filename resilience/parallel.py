@@ -58,3 +58,19 @@ def both(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U]:
     if status != 0 or not payload:
         return mine, there()
     return mine, pickle.loads(payload)  # noqa: S301 - our own child, through a private pipe
+
+
+class Tickets:
+    """Hands out 0, 1, 2, ... across this process and its forked worker, so whichever is free
+    takes the next piece of work (create it before forking)."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        self._next = multiprocessing.get_context("fork").Value("q", 0)
+
+    def take(self) -> int:
+        with self._next.get_lock():
+            number = self._next.value
+            self._next.value = number + 1
+        return number

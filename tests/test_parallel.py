@@ -98,3 +98,22 @@ def test_small_estates_and_the_setting_decide_whether_to_fork(monkeypatch):
     assert not parallel.worth_forking(10)
     monkeypatch.setenv("RESILIENCE_WORKERS", "1")
     assert not parallel.worth_forking(10**7)
+
+
+def test_checks_a_dead_worker_had_taken_are_evaluated_here(monkeypatch):
+    from resilience.engine import run as engine_run
+
+    alone = _run(monkeypatch, "1", False)
+    parent = os.getpid()
+    portable = engine_run._portable
+
+    def dies_in_worker(result):
+        if os.getpid() != parent:
+            os._exit(3)  # after taking and evaluating its share
+        return portable(result)
+
+    monkeypatch.setattr(engine_run, "_portable", dies_in_worker)
+    shared = _run(monkeypatch, "2", False)
+    assert shared.findings == alone.findings
+    assert shared.omitted_passes == alone.omitted_passes
+    assert shared.summary == alone.summary

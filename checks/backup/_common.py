@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from resilience.durations import format_duration
 from resilience.engine.interface import Check, CheckContext, Finding
@@ -131,9 +131,9 @@ def age_text(ctx: CheckContext, when) -> str:
 
 # --- three-valued tests over copies ------------------------------------------------------
 
-@dataclass(frozen=True)
-class Outcome:
-    """One copy against one requirement: ``ok`` is True, False, or None when a fact is unknown."""
+class Outcome(NamedTuple):
+    """One copy against one requirement: ``ok`` is True, False, or None when a fact is unknown.
+    (A named tuple: made for every copy by every backup check, it must be cheap.)"""
 
     ok: bool | None
     why: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,7 +21,7 @@ from resilience.errors import UsageError
 from resilience.gcpause import gc_paused
 from resilience.model import Domain, Estate, Status
 from resilience.model.timeutil import utcnow
-from resilience.parallel import both, worth_forking
+from resilience.parallel import Tickets, both, worth_forking
 from resilience.policy import Policy
 
 
@@ -90,11 +90,7 @@ def _evaluate_all(checks: list[Check], ctx: CheckContext, include_passes: bool
     estate = ctx.estate
     size = len(estate.systems) + len(estate.backups) + len(estate.accounts)
     if len(checks) > 1 and worth_forking(size):
-        (mine, tiers), (theirs, their_tiers) = both(
-            lambda: _evaluate_group(checks[0::2], ctx, include_passes),
-            lambda: _portable(_evaluate_group(checks[1::2], ctx, include_passes)))
-        grouped = {**mine, **_restored(theirs)}
-        tiers.update(their_tiers)
+        grouped, tiers = _shared_with_worker(checks, ctx, include_passes)
     else:
         grouped, tiers = _evaluate_group(checks, ctx, include_passes)
     findings = [f for c in checks for f in grouped[c.meta.id][0]]
@@ -102,7 +98,33 @@ def _evaluate_all(checks: list[Check], ctx: CheckContext, include_passes: bool
     return findings, omitted, tiers
 
 
-def _evaluate_group(checks: list[Check], ctx: CheckContext, include_passes: bool
+def _shared_with_worker(checks: list[Check], ctx: CheckContext, include_passes: bool
+                        ) -> tuple[Grouped, Counter[str]]:
+    """Both processes take the next check until none is left (the heavy backup checks come
+    first in the catalogue, so the two finish close together). Whatever a failed worker took
+    is evaluated here afterwards."""
+    tickets = Tickets()
+
+    def next_checks() -> Iterator[Check]:
+        while (number := tickets.take()) < len(checks):
+            yield checks[number]
+
+    def take_checks() -> tuple[Grouped, Counter[str]]:
+        return _evaluate_group(next_checks(), ctx, include_passes)
+
+    (mine, tiers), (theirs, their_tiers) = both(
+        take_checks, lambda: _portable(take_checks()))
+    grouped = {**mine, **_restored(theirs)}
+    tiers.update(their_tiers)
+    left = [c for c in checks if c.meta.id not in grouped]
+    if left:
+        rest, rest_tiers = _evaluate_group(left, ctx, include_passes)
+        grouped.update(rest)
+        tiers.update(rest_tiers)
+    return grouped, tiers
+
+
+def _evaluate_group(checks: Iterable[Check], ctx: CheckContext, include_passes: bool
                     ) -> tuple[Grouped, Counter[str]]:
     grouped: Grouped = {}
     by_tier: Counter[str] = Counter()

@@ -11,6 +11,8 @@ from pydantic import BeforeValidator
 
 def to_utc(value: Any) -> Any:
     """Accept a date, a naive or aware datetime, or an ISO string; return an aware UTC datetime."""
+    if type(value) is str and value:  # the common case, from JSON and YAML: memoised
+        return _parse_text(value)
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
