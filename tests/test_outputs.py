@@ -183,11 +183,11 @@ def test_a_failing_format_leaves_no_file_at_all(tmp_path, monkeypatch):
     report, estate = real_report()
     paths = output_paths([OutputFormat.JSON, OutputFormat.SARIF], tmp_path / "out")
 
-    def broken(self, report, context):
+    def broken_part():
         yield b"{"
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(SarifFormatter, "chunks", broken)
+    monkeypatch.setattr(SarifFormatter, "parts", lambda self, report, context, count: [broken_part])
     with pytest.raises(RuntimeError):
         write_report(report, paths, RenderContext(estate=estate))
     assert list((tmp_path / "out").iterdir()) == []

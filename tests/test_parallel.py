@@ -10,6 +10,7 @@ import pytest
 from resilience import parallel
 from resilience.engine.registry import load_catalogue
 from resilience.engine.run import run_checks
+from resilience.outputs import write as write_module
 from resilience.outputs.interface import OutputFormat, RenderContext
 from resilience.outputs.write import output_paths, write_report
 from resilience.policy import default_policy
@@ -117,3 +118,36 @@ def test_checks_a_dead_worker_had_taken_are_evaluated_here(monkeypatch):
     assert shared.findings == alone.findings
     assert shared.omitted_passes == alone.omitted_passes
     assert shared.summary == alone.summary
+
+
+def test_large_formats_are_split_into_parts_that_join_into_the_same_bytes(monkeypatch, tmp_path):
+    """With a worker, JSON and SARIF are each rendered in two parts (one per process) and
+    joined; a worker that dies mid-way has its parts rewritten here."""
+    from resilience.outputs import jsonstream
+
+    monkeypatch.setattr(jsonstream, "BATCH", 3)  # enough items for two parts each
+    report = _run(monkeypatch, "1", True)
+    context = RenderContext(estate=hostile_estate())
+    fmts = [OutputFormat.JSON, OutputFormat.SARIF]
+    alone_paths = output_paths(fmts, tmp_path / "alone")
+    write_report(report, alone_paths, context)
+    monkeypatch.setenv("RESILIENCE_WORKERS", "2")
+    shared_paths = output_paths(fmts, tmp_path / "shared")
+    write_report(report, shared_paths, context)
+    for fmt in fmts:
+        assert shared_paths[fmt].read_bytes() == alone_paths[fmt].read_bytes()
+    assert sorted(os.listdir(tmp_path / "shared")) == sorted(os.listdir(tmp_path / "alone"))
+
+    parent = os.getpid()
+    real_write = write_module._write
+
+    def dies_in_worker(pieces):
+        real_write(pieces)
+        if os.getpid() != parent:
+            os._exit(5)  # after writing one piece, before saying so
+
+    monkeypatch.setattr(write_module, "_write", dies_in_worker)
+    again = output_paths(fmts, tmp_path / "again")
+    write_report(report, again, context)
+    for fmt in fmts:
+        assert again[fmt].read_bytes() == alone_paths[fmt].read_bytes()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -52,6 +52,24 @@ class Formatter(ABC):
         """The document as UTF-8 pieces, for writing without holding it whole in memory
         (formats that grow with the estate override this; the rest render once)."""
         yield self.render(report, context).encode("utf-8")
+
+    def parts(self, report: Report, context: RenderContext,
+              count: int) -> list[Callable[[], Iterator[bytes]]]:
+        """The document as up to ``count`` pieces that can be rendered separately (in two
+        processes) and joined in order; formats that grow with the estate split."""
+        return [lambda: self.chunks(report, context)]
+
+
+def with_newline(parts: list[Callable[[], Iterator[bytes]]]
+                 ) -> list[Callable[[], Iterator[bytes]]]:
+    """``parts`` with a final newline after the last one (text files end with one)."""
+    last = parts[-1]
+
+    def ending() -> Iterator[bytes]:
+        yield from last()
+        yield b"\n"
+
+    return [*parts[:-1], ending]
 
 
 # Lazy registry: importing a renderer (Jinja2, XML) only when that format is asked for.

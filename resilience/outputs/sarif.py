@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -36,8 +36,8 @@ from resilience.catalogues import lessons
 from resilience.engine.interface import CheckMeta, Finding
 from resilience.engine.report import Report
 from resilience.model import Hosting, Severity, SourceRef, Status
-from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
-from resilience.outputs.jsonstream import spliced
+from resilience.outputs.interface import Formatter, OutputFormat, RenderContext, with_newline
+from resilience.outputs.jsonstream import Part, spliced
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -227,24 +227,24 @@ def _notifications(report: Report) -> list[dict]:
 
 def sarif_document(report: Report, context: RenderContext, cwd: Path | None = None) -> dict:
     """The SARIF log as a dict."""
-    doc, results = _skeleton(report, context, cwd)
-    doc["runs"][0]["results"] = list(results)
+    doc, problems, result = _skeleton(report, context, cwd)
+    doc["runs"][0]["results"] = [result(f) for f in problems]
     return doc
 
 
 def _skeleton(report: Report, context: RenderContext, cwd: Path | None
-              ) -> tuple[dict, Iterator[dict]]:
-    """The SARIF log without its results, and the results, produced one by one."""
+              ) -> tuple[dict, list[Finding], Callable[[Finding], dict]]:
+    """The SARIF log without its results, the findings that become results, and how."""
     cwd = cwd or Path.cwd()
     rules = [rule_for(meta) for meta in report.checks]
     index = {meta.id: i for i, meta in enumerate(report.checks)}
-    for f in report.findings:  # rules are listed before the results that point at them
-        if f.status != Status.PASS and f.check_id not in index:
+    problems = [f for f in report.findings if f.status != Status.PASS]
+    for f in problems:  # rules are listed before the results that point at them
+        if f.check_id not in index:
             index[f.check_id] = len(rules)
             rules.append(_fallback_rule(f))
-    results = (result_for(f, index[f.check_id], context.anchor, cwd)
-               for f in report.findings if f.status != Status.PASS)
-    return _document(report, rules), results
+    return (_document(report, rules), problems,
+            lambda f: result_for(f, index[f.check_id], context.anchor, cwd))
 
 
 def _document(report: Report, rules: list[dict]) -> dict:
@@ -298,9 +298,13 @@ class SarifFormatter(Formatter):
         return b"".join(self.chunks(report, context)).decode("utf-8")
 
     def chunks(self, report: Report, context: RenderContext) -> Iterator[bytes]:
+        for part in self.parts(report, context, 1):
+            yield from part()
+
+    def parts(self, report: Report, context: RenderContext, count: int) -> list[Part]:
         # pydantic-core's encoder (the standard library's is pure Python once indented), and
         # the results in batches: a large estate's SARIF is hundreds of megabytes.
-        doc, results = _skeleton(report, context, None)
-        yield from spliced(to_json(doc, indent=2), "results", 3, results,
-                           lambda batch: to_json(batch, indent=2))
-        yield b"\n"
+        doc, problems, result = _skeleton(report, context, None)
+        pieces = spliced(to_json(doc, indent=2), "results", 3, problems,
+                         lambda batch: to_json([result(f) for f in batch], indent=2), count)
+        return with_newline(pieces)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import BinaryIO
 
@@ -11,7 +15,8 @@ from resilience.engine.report import Report
 from resilience.errors import UsageError
 from resilience.gcpause import gc_paused
 from resilience.outputs.interface import OutputFormat, RenderContext, formatter
-from resilience.parallel import both, worth_forking
+from resilience.outputs.jsonstream import Part
+from resilience.parallel import Tickets, both, worth_forking
 
 
 def output_paths(formats: list[OutputFormat], output: Path | None,
@@ -43,22 +48,52 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
             text = formatter(fmt).render(report, context).encode("utf-8")
             (stdout or sys.stdout.buffer).write(text)
     files = {fmt: path for fmt, path in paths.items() if path is not None}
-    with gc_paused(), atomic_files(list(files.values())) as handles:
-        jobs = [(fmt, handles[path]) for fmt, path in files.items()]
-        if len(jobs) > 1 and worth_forking(len(report.findings)):
-            both(lambda: _write(jobs[0::2], report, context),
-                 lambda: _write(jobs[1::2], report, context))
+    shared = worth_forking(len(report.findings))
+    with gc_paused(), atomic_files(list(files.values())) as handles, ExitStack() as extras:
+        pieces: list[tuple[BinaryIO, Part]] = []  # each format's parts, in order
+        joins: list[tuple[BinaryIO, list[BinaryIO]]] = []
+        for fmt, path in files.items():
+            parts = formatter(fmt).parts(report, context, 2 if shared else 1)
+            # The first part goes into the file itself, the others into unnamed temporary
+            # files beside it (gone if the run stops), appended when all are written.
+            targets = [handles[path], *(extras.enter_context(
+                tempfile.TemporaryFile(dir=path.parent)) for _ in parts[1:])]
+            pieces.extend(zip(targets, parts, strict=True))
+            joins.append((targets[0], targets[1:]))
+        if shared and len(pieces) > 1:
+            _share_pieces(pieces)
         else:
-            _write(jobs, report, context)
+            _write(pieces)
+        for whole, rest in joins:
+            whole.seek(0, os.SEEK_END)
+            for extra in rest:
+                extra.seek(0)
+                shutil.copyfileobj(extra, whole, 1 << 20)
     return list(files.values())
 
 
-def _write(jobs: list[tuple[OutputFormat, BinaryIO]], report: Report,
-           context: RenderContext) -> None:
-    """Render each format into its (temporary) file, from the start: a worker that failed
-    half-way may have written part of it already."""
-    for fmt, handle in jobs:
-        handle.seek(0)
-        handle.truncate()
-        handle.writelines(formatter(fmt).chunks(report, context))
-        handle.flush()
+def _share_pieces(pieces: list[tuple[BinaryIO, Part]]) -> None:
+    """Both processes take the next piece until none is left; pieces a failed worker had
+    taken are written again here."""
+    tickets = Tickets()
+
+    def take() -> list[int]:
+        done = []
+        while (number := tickets.take()) < len(pieces):
+            _write([pieces[number]])
+            done.append(number)
+        return done
+
+    mine, theirs = both(take, take)
+    finished = set(mine) | set(theirs)
+    _write([p for i, p in enumerate(pieces) if i not in finished])
+
+
+def _write(pieces: list[tuple[BinaryIO, Part]]) -> None:
+    """Render each piece into its file from the start (a worker that failed half-way may have
+    written some of it already)."""
+    for target, part in pieces:
+        target.seek(0)
+        target.truncate()
+        target.writelines(part())
+        target.flush()
