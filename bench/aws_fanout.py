@@ -7,7 +7,9 @@ of latency per call from a botocore ``before-send`` hook (moto out of the timed 
 - the whole collection with the default concurrency, and
 - each single account/region chain alone (that account's global services plus one region),
 
-and prints the ratio whole / slowest chain (target: at most 1.5).
+and prints the ratio whole / slowest chain (target: at most 1.5). It also times the whole
+collection with no latency: the CPU it needs under the GIL, below which no concurrency or
+scheduling can bring it.
 
     .venv/bin/python bench/aws_fanout.py [--latency 0.05] [--repeat 3] [--concurrency N]
 """
@@ -260,6 +262,10 @@ def main() -> None:
             t, calls, systems = collect(url, management, args.latency, **whole_args)
             whole.append(t)
         whole_cpu = statistics.median(CPU)
+        # the same collection with no latency at all: what is left is botocore's and our CPU under
+        # the GIL, a floor that no concurrency or scheduling can take the whole run below
+        floor = statistics.median(collect(url, management, 0.0, **whole_args)[0]
+                                  for _ in range(args.repeat))
         CPU.clear()
         chains = {}
         for acct, creds in accounts.items():
@@ -277,6 +283,8 @@ def main() -> None:
               f"{', '.join(f'{t:.2f}' for t in whole)})")
         print(f"CPU of the whole run    : {whole_cpu:.2f} s (one core under the GIL; latency-bound "
               f"ideal {calls * args.latency / args.concurrency:.2f} s)")
+        print(f"whole run, no latency   : {floor:.2f} s (CPU floor; floor / slowest chain "
+              f"{floor / slowest:.2f})")
         print(f"slowest single chain    : {slowest:.2f} s ({slowest_key[0]} / {slowest_key[1]}); "
               f"CPU per chain {statistics.median(CPU):.2f} s")
         print(f"fastest single chain    : {min(chains.values()):.2f} s")

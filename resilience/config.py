@@ -52,7 +52,7 @@ class AwsSettings(Strict):
     organization: bool = Field(False, description="List member accounts through AWS Organizations.")
     assume_role: str | None = Field(None, description="Role name to assume in each member account.")
     external_id: str | None = None
-    concurrency: int = Field(16, ge=1, le=256)
+    concurrency: int = Field(64, ge=1, le=256)
     max_attempts: int | None = Field(
         None, ge=1, le=20,
         description="Attempts per API call, retries included (adaptive mode); unset honours "

@@ -15,7 +15,7 @@ AzureOpt = typer.Option(False, "--azure", help="Collect from Azure with the defa
 ProfileOpt = typer.Option(None, "--profile", help="AWS profile.")
 RegionOpt = typer.Option([], "--region", help="AWS region (repeatable; default all enabled).")
 ConcurrencyOpt = typer.Option(None, "--concurrency", min=1, max=256,
-                              help="Parallel API calls (default 16 for AWS, 8 for Azure).")
+                              help="Parallel API calls (default 64 for AWS, 8 for Azure).")
 
 
 def estate_request(config: Path | None, snapshot: Path | None, aws: bool, azure: bool,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from resilience.config import AwsSettings, TagKeys
 from resilience.model import DataKind, Estate, Provider, SourceRun
@@ -73,6 +75,37 @@ def assemble(facts: Facts, accounts: list[str], collected_at=None) -> Estate:
                   gaps=facts.gaps)
 
 
+# Allocations between young-generation collections during a collection (CPython's default: 700).
+YOUNG_THRESHOLD = 100_000
+
+
+@contextmanager
+def _heap_set_aside() -> Iterator[None]:
+    """Keep the cyclic garbage collector off the objects that exist before collection starts.
+
+    Collection allocates heavily (clients, requests, parsed responses), so CPython runs a full
+    collection once or twice a run, and each one walks every tracked object in the process
+    (about 240,000 once botocore's models are loaded): 300 ms apiece under the GIL, a quarter of
+    a collection's CPU (bench/aws_fanout.py). Those objects are frozen for the run and handed
+    back afterwards (any of them that became cyclic garbage is reclaimed then; the pipeline
+    freezes the finished estate the same way). The young generation is also collected far less
+    often (once per 100,000 allocations rather than 700): the ~90 clients' event tables (about
+    1,000 objects each) live for the whole run, and the default threshold made CPython walk
+    them again some 150 times a run (0.2 s; 0.1 s with this threshold). Cyclic garbage is still
+    collected, in bigger and rarer batches.
+    """
+    thresholds = gc.get_threshold()
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    gc.set_threshold(max(thresholds[0], YOUNG_THRESHOLD), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        if not frozen_before:  # else the process keeps a frozen heap on purpose: leave it so
+            gc.unfreeze()
+
+
 class AwsSource(Source):
     """Reads AWS accounts read-only with boto3 (standard credential chain and AWS_* settings)."""
 
@@ -85,6 +118,10 @@ class AwsSource(Source):
         self.session_hook = session_hook
 
     def collect(self, progress: Progress) -> Estate:
+        with _heap_set_aside():
+            return self._collect(progress)
+
+    def _collect(self, progress: Progress) -> Estate:
         caller = caller_session(self.settings, self.session_hook)
         plan = plan_targets(caller, self.settings, self.session_hook)
         regions = sum(len(t.regions) for t in plan.targets)
