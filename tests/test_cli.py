@@ -127,3 +127,22 @@ def test_schema_command_emits_json_schema():
     schema = json.loads(proc.stdout)
     assert "systems" in schema["properties"]
     assert_clean_error(run_cli("schema", "nonsense"), "nonsense")
+
+
+def test_an_interrupt_wrapped_by_a_library_still_exits_as_interrupted(monkeypatch, capsys):
+    """pydantic's JSON encoder wraps a KeyboardInterrupt raised inside it in its own error;
+    found by interrupting runs while they wrote JSON (exit 3 instead of 130)."""
+    import resilience.cli as cli
+
+    def wrapped(**_kwargs):
+        cli._INTERRUPTS.append(15)
+        raise RuntimeError("Error serializing to JSON: KeyboardInterrupt: ")
+
+    monkeypatch.setattr(cli, "_INTERRUPTS", [])
+    monkeypatch.setattr(cli, "app", wrapped)
+    monkeypatch.setattr(cli, "_register", lambda: None)
+    monkeypatch.setattr(cli, "_terminate_like_interrupt", lambda: None)
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 130
+    assert "Interrupted; nothing was half-written." in capsys.readouterr().err

@@ -54,14 +54,26 @@ def _register() -> None:
     )
 
 
+_INTERRUPTS: list[int] = []  # signals received during this run
+
+
 def _terminate_like_interrupt() -> None:
-    """Treat SIGTERM like Ctrl-C, so atomic writes clean up and nothing is left half-written."""
+    """Treat SIGTERM like Ctrl-C, so atomic writes clean up and nothing is left half-written,
+    and remember that a signal came: a library may wrap the KeyboardInterrupt in an error of
+    its own (pydantic's JSON encoder does), which must still end as an interruption."""
     import signal
 
     def _raise(signum, frame):  # noqa: ARG001 - signal handler signature
+        _INTERRUPTS.append(signum)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _raise)
+    signal.signal(signal.SIGINT, _raise)
+
+
+def _exit_interrupted() -> None:
+    typer.echo("Interrupted; nothing was half-written.", err=True)
+    sys.exit(130)
 
 
 def main() -> None:
@@ -77,6 +89,8 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except ResilienceError as exc:
+        if _INTERRUPTS:
+            _exit_interrupted()
         typer.echo(f"Error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
@@ -85,8 +99,7 @@ def main() -> None:
         typer.echo("Aborted.", err=True)
         sys.exit(130)
     except KeyboardInterrupt:
-        typer.echo("Interrupted; nothing was half-written.", err=True)
-        sys.exit(130)
+        _exit_interrupted()
     except typer.TyperException as exc:
         # Usage errors (an unknown option, a bad value). Typer vendors click since 0.26, so
         # these are not click.ClickException, and click itself may not be installed at all.
@@ -97,6 +110,8 @@ def main() -> None:
             typer.echo(f"Error: {exc}", err=True)
         sys.exit(2)
     except Exception as exc:  # the unexpected
+        if _INTERRUPTS:  # an interruption that a library wrapped in its own error
+            _exit_interrupted()
         if os.environ.get("RESILIENCE_DEBUG"):
             raise
         typer.echo(f"Error: unexpected failure ({type(exc).__name__}: {exc}). "
