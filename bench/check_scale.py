@@ -56,7 +56,7 @@ class Run(NamedTuple):
     wall: float  # seconds
     cpu: float  # user + system seconds of the CLI and its worker
     peak: float  # MiB, the largest single process
-    tree: float  # MiB, proportional set size of the process tree (sampled every 50 ms)
+    tree: float  # MiB, proportional set size of the process tree (sampled every 250 ms)
     code: int
 
 
@@ -71,7 +71,7 @@ def measure(args: list[str], cwd: Path) -> Run:
         done = threading.Event()
 
         def sample() -> None:
-            while not done.wait(0.05):
+            while not done.wait(0.25):
                 tree[0] = max(tree[0], _tree_pss_kib(proc.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
