@@ -259,7 +259,7 @@ def backups_gap(ctx: CheckContext, system: System, anywhere: bool = False) -> st
     """
     account, region = (None, None) if anywhere else (system.account, system.region)
     # Asked for every system by most checks, while gaps are few and scopes repeat: memoise.
-    key = repr(("backup-gap", account, region))
+    key = ("backup-gap", account, region)
     if key not in ctx._cache:
         ctx._cache[key] = ctx.gap_reason(DataKind.BACKUPS, account, region)
     return ctx._cache[key]
@@ -277,11 +277,12 @@ def judge_any(check: Check, ctx: CheckContext, system: System, copies: Iterable[
               anywhere: bool = False) -> Finding:
     """Pass if one copy meets ``test``; error if none does but facts or collection are missing;
     otherwise fail. ``need`` names what is looked for, e.g. 'an immutable copy'."""
-    copies = list(copies)
-    results = [(c, test(c)) for c in copies]
-    for c, t in results:
+    results = []
+    for c in copies:  # the first copy that passes decides; the others need no judging
+        t = test(c)
         if t.ok is True:
             return check.passed(ctx, system, f"Has {need}: copy '{c.id}' ({t.why}).")
+        results.append((c, t))
     unknown = [(c, t) for c, t in results if t.ok is None]
     gap = backups_gap(ctx, system, anywhere)
     if unknown:
@@ -289,7 +290,7 @@ def judge_any(check: Check, ctx: CheckContext, system: System, copies: Iterable[
                              f"Cannot tell whether it has {need}: {_listing(unknown)}.")
     if gap:
         return check.errored(ctx, system, f"Cannot tell whether it has {need}: {gap}.")
-    if not copies:
+    if not results:
         return check.failed(ctx, system, f"Lacks {need}: {no_copy_text(ctx, system)}")
     return check.failed(ctx, system, f"Lacks {need}: {_listing(results)}.")
 
