@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import struct
 import sys
 from collections.abc import Callable
 from typing import TypeVar
@@ -61,16 +62,21 @@ def both(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U]:
 
 
 class Tickets:
-    """Hands out 0, 1, 2, ... across this process and its forked worker, so whichever is free
-    takes the next piece of work (create it before forking)."""
+    """Hands out 0 .. count-1 across this process and its forked worker, so whichever is free
+    takes the next piece of work: the numbers wait in a pipe both processes read from (a read
+    of four bytes from a pipe is never split between readers). Create it before forking."""
 
-    def __init__(self) -> None:
-        import multiprocessing
+    def __init__(self, count: int) -> None:
+        if count * 4 > 65536:  # what a pipe holds without a reader
+            raise ValueError("too many tickets for one pipe")
+        self._read, write = os.pipe()
+        os.write(write, b"".join(struct.pack("<I", n) for n in range(count)))
+        os.close(write)  # once the numbers are gone, reads return nothing
 
-        self._next = multiprocessing.get_context("fork").Value("q", 0)
+    def take(self) -> int | None:
+        """The next number, or None when all are taken."""
+        data = os.read(self._read, 4)
+        return struct.unpack("<I", data)[0] if len(data) == 4 else None
 
-    def take(self) -> int:
-        with self._next.get_lock():
-            number = self._next.value
-            self._next.value = number + 1
-        return number
+    def close(self) -> None:
+        os.close(self._read)

@@ -151,3 +151,17 @@ def test_large_formats_are_split_into_parts_that_join_into_the_same_bytes(monkey
     write_report(report, again, context)
     for fmt in fmts:
         assert again[fmt].read_bytes() == alone_paths[fmt].read_bytes()
+
+
+def test_tickets_are_each_taken_exactly_once_across_two_processes():
+    tickets = parallel.Tickets(3000)
+
+    def take_all():
+        taken = []
+        while (number := tickets.take()) is not None:
+            taken.append(number)
+        return taken
+
+    mine, theirs = parallel.both(take_all, take_all)
+    tickets.close()
+    assert sorted(mine + theirs) == list(range(3000))

@@ -103,17 +103,20 @@ def _shared_with_worker(checks: list[Check], ctx: CheckContext, include_passes: 
     """Both processes take the next check until none is left (the heavy backup checks come
     first in the catalogue, so the two finish close together). Whatever a failed worker took
     is evaluated here afterwards."""
-    tickets = Tickets()
+    tickets = Tickets(len(checks))
 
     def next_checks() -> Iterator[Check]:
-        while (number := tickets.take()) < len(checks):
+        while (number := tickets.take()) is not None:
             yield checks[number]
 
     def take_checks() -> tuple[Grouped, Counter[str]]:
         return _evaluate_group(next_checks(), ctx, include_passes)
 
-    (mine, tiers), (theirs, their_tiers) = both(
-        take_checks, lambda: _portable(take_checks()))
+    try:
+        (mine, tiers), (theirs, their_tiers) = both(
+            take_checks, lambda: _portable(take_checks()))
+    finally:
+        tickets.close()
     grouped = {**mine, **_restored(theirs)}
     tiers.update(their_tiers)
     left = [c for c in checks if c.meta.id not in grouped]

@@ -75,16 +75,19 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
 def _share_pieces(pieces: list[tuple[BinaryIO, Part]]) -> None:
     """Both processes take the next piece until none is left; pieces a failed worker had
     taken are written again here."""
-    tickets = Tickets()
+    tickets = Tickets(len(pieces))
 
     def take() -> list[int]:
         done = []
-        while (number := tickets.take()) < len(pieces):
+        while (number := tickets.take()) is not None:
             _write([pieces[number]])
             done.append(number)
         return done
 
-    mine, theirs = both(take, take)
+    try:
+        mine, theirs = both(take, take)
+    finally:
+        tickets.close()
     finished = set(mine) | set(theirs)
     _write([p for i, p in enumerate(pieces) if i not in finished])
 
