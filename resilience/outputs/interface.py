@@ -49,15 +49,27 @@ class Formatter(ABC):
         """The whole document as text."""
 
     def chunks(self, report: Report, context: RenderContext) -> Iterator[bytes]:
-        """The document as UTF-8 pieces, for writing without holding it whole in memory
-        (formats that grow with the estate override this; the rest render once)."""
-        yield self.render(report, context).encode("utf-8")
+        """The document as UTF-8 pieces, for writing without holding it whole in memory."""
+        for part in self.parts(report, context, 1):
+            yield from part()
 
     def parts(self, report: Report, context: RenderContext,
               count: int) -> list[Callable[[], Iterator[bytes]]]:
         """The document as up to ``count`` pieces that can be rendered separately (in two
-        processes) and joined in order; formats that grow with the estate split."""
-        return [lambda: self.chunks(report, context)]
+        processes) and joined in order. Most formats are one piece, rendered at once."""
+        return [lambda: iter((self.render(report, context).encode("utf-8"),))]
+
+
+class StreamedFormatter(Formatter):
+    """A format that grows with the estate: defined by its ``parts``, rendered in pieces."""
+
+    def render(self, report: Report, context: RenderContext) -> str:
+        return b"".join(self.chunks(report, context)).decode("utf-8")
+
+    @abstractmethod
+    def parts(self, report: Report, context: RenderContext,
+              count: int) -> list[Callable[[], Iterator[bytes]]]:
+        """The document in up to ``count`` pieces (see ``jsonstream.spliced``)."""
 
 
 def with_newline(parts: list[Callable[[], Iterator[bytes]]]

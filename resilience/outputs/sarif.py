@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -36,7 +36,12 @@ from resilience.catalogues import lessons
 from resilience.engine.interface import CheckMeta, Finding
 from resilience.engine.report import Report
 from resilience.model import Hosting, Severity, SourceRef, Status
-from resilience.outputs.interface import Formatter, OutputFormat, RenderContext, with_newline
+from resilience.outputs.interface import (
+    OutputFormat,
+    RenderContext,
+    StreamedFormatter,
+    with_newline,
+)
 from resilience.outputs.jsonstream import Part, spliced
 
 SARIF_VERSION = "2.1.0"
@@ -290,16 +295,9 @@ def _framework(report: Report) -> dict:
     }
 
 
-class SarifFormatter(Formatter):
+class SarifFormatter(StreamedFormatter):
     format = OutputFormat.SARIF
     extension = "sarif"
-
-    def render(self, report: Report, context: RenderContext) -> str:
-        return b"".join(self.chunks(report, context)).decode("utf-8")
-
-    def chunks(self, report: Report, context: RenderContext) -> Iterator[bytes]:
-        for part in self.parts(report, context, 1):
-            yield from part()
 
     def parts(self, report: Report, context: RenderContext, count: int) -> list[Part]:
         # pydantic-core's encoder (the standard library's is pure Python once indented), and
