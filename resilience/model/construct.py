@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import operator
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -68,3 +69,24 @@ def _all_fields(cls: type[BaseModel]) -> set[str]:
     """Shared by instances; pydantic copies it before changing it (model_copy), and these
     results are not assigned to."""
     return set(cls.model_fields)
+
+
+def from_row(cls: type[M], row: tuple[Any, ...]) -> M:
+    """An instance from every field's value in declaration order (the inverse of ``row``):
+    the compact form results travel in between processes."""
+    return construct(cls, **dict(zip(_names(cls), row, strict=True)))
+
+
+def row(instance: BaseModel) -> tuple[Any, ...]:
+    """Every field's value in declaration order."""
+    return _getter(type(instance))(instance.__dict__)
+
+
+@functools.cache
+def _names(cls: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(cls.model_fields)
+
+
+@functools.cache
+def _getter(cls: type[BaseModel]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    return operator.itemgetter(*_names(cls))
