@@ -74,7 +74,14 @@ def _all_fields(cls: type[BaseModel]) -> set[str]:
 def from_row(cls: type[M], row: tuple[Any, ...]) -> M:
     """An instance from every field's value in declaration order (the inverse of ``row``):
     the compact form results travel in between processes."""
-    return construct(cls, **dict(zip(_names(cls), row, strict=True)))
+    instance = cls.__new__(cls)
+    data = instance.__dict__  # a split dict, as in ``construct``
+    for name, value in zip(_names(cls), row, strict=True):
+        data[name] = value
+    object.__setattr__(instance, "__pydantic_fields_set__", _all_fields(cls))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
 
 
 def row(instance: BaseModel) -> tuple[Any, ...]:
