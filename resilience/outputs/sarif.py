@@ -5,6 +5,9 @@ Choices a reader of the output should know:
 - One rule per check that ran, with the rationale, the remediation, the incidents that teach it
   and the framework references as help text; ``properties.security-severity`` and ``tags`` so
   GitHub ranks it; ``defaultConfiguration.level`` mapped from the severity.
+- A result's message says what is wrong with which asset; what to do is in its rule's help,
+  which viewers show with every alert (repeating it in each message would make a large
+  estate's log a third bigger).
 - Only problems are results. ``fail`` is a result of kind ``fail``; ``error`` (the check could
   not judge) is a result of kind ``review`` with level ``none`` (the spec requires ``none`` for
   any kind but ``fail``), so an unknown is shown for a human to review and never reads as a
@@ -171,7 +174,7 @@ def _message(f: Finding) -> str:
     if f.asset_type == "estate":
         who = "the whole estate"
     lead = "Could not be judged" if f.status == Status.ERROR else f.title
-    return f"{lead}: {who}. {f.message} What to do: {f.remediation}"
+    return f"{lead}: {who}. {f.message}"
 
 
 # Enum members as plain strings: the encoder would otherwise call back into Python for each.
