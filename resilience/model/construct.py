@@ -74,14 +74,28 @@ def _all_fields(cls: type[BaseModel]) -> set[str]:
 def from_row(cls: type[M], row: tuple[Any, ...]) -> M:
     """An instance from every field's value in declaration order (the inverse of ``row``):
     the compact form results travel in between processes."""
+    shape = _SHAPES.get(cls) or _shape(cls)
+    names, given = shape
+    if len(row) != len(names):
+        raise ValueError(f"{cls.__name__} has {len(names)} fields, not {len(row)}")
     instance = cls.__new__(cls)
     data = instance.__dict__  # a split dict, as in ``construct``
-    for name, value in zip(_names(cls), row, strict=True):
+    for name, value in zip(names, row, strict=False):  # lengths checked above
         data[name] = value
-    object.__setattr__(instance, "__pydantic_fields_set__", _all_fields(cls))
-    object.__setattr__(instance, "__pydantic_extra__", None)
-    object.__setattr__(instance, "__pydantic_private__", None)
+    setattr_ = object.__setattr__
+    setattr_(instance, "__pydantic_fields_set__", given)
+    setattr_(instance, "__pydantic_extra__", None)
+    setattr_(instance, "__pydantic_private__", None)
     return instance
+
+
+_SHAPES: dict[type, tuple[tuple[str, ...], set[str]]] = {}
+
+
+def _shape(cls: type[BaseModel]) -> tuple[tuple[str, ...], set[str]]:
+    """The field names in order and the fields-set instances share (looked up per call)."""
+    shape = _SHAPES[cls] = (_names(cls), _all_fields(cls))
+    return shape
 
 
 def row(instance: BaseModel) -> tuple[Any, ...]:
