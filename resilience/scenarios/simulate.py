@@ -151,13 +151,15 @@ def _effective_tiers(estate: Estate, needs: dict[str, list[str]] | None = None
         needs = {s.id: s.depends_on for s in estate.systems}
     best: dict[str, int] = {}
     for sid, deps in needs.items():
-        tier = estate.system_tier(by_id[sid]) if deps else None
-        if tier is not None:
-            best[sid] = tier
+        if deps:
+            system = by_id[sid]
+            tier = system.tier if system.tier is not None else estate.system_tier(system)
+            if tier is not None:
+                best[sid] = tier
     queue = deque(sorted(best, key=best.__getitem__))
     while queue:
         sid = queue.popleft()
-        for dep in by_id[sid].depends_on:
+        for dep in needs.get(sid, ()):
             if dep not in by_id:
                 continue
             current = best.get(dep)
