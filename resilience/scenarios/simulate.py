@@ -41,6 +41,7 @@ from resilience.scenarios.survival import CopyJudge, best_copy
 from resilience.scenarios.timeline import clock, rto_for, schedule, step_duration
 
 _make_system_outcome = maker(SystemOutcome)
+_make_restore_step = maker(RestoreStep)
 _DOWN = (SystemState.DESTROYED, SystemState.UNAVAILABLE, SystemState.DEPENDENCY_DOWN)
 _WORKS = (Recovery.RESTORE, Recovery.REBUILD, Recovery.AFTER_DEPENDENCIES)
 _DEAD = (Recovery.NO_VIABLE_PATH, Recovery.BLOCKED)
@@ -247,7 +248,7 @@ def simulate(estate: Estate, policy: Policy, scenario: Scenario,
     for i, sid in enumerate(order, start=1):
         system = by_id[sid]
         copy = chosen[sid]
-        steps.append(RestoreStep(
+        steps.append(_make_restore_step(   # from validated estate data and our own enums
             order=i, system=sid, name=system.name, action=recovery[sid],
             copy_id=copy.id if copy else None, where=copy.where if copy else None,
             who=_who(estate, copy.trust_domain, admins) if copy else [],

@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from resilience.scenarios.api import render_simulation, simulation_chunks
-from resilience.scenarios.interface import CopyOutcome, Gap, SystemOutcome, SystemState
+from resilience.scenarios.interface import (
+    CopyOutcome,
+    Gap,
+    RestoreStep,
+    SystemOutcome,
+    SystemState,
+)
 from resilience.scenarios.loading import builtin_scenarios, resolve_parameters
 from resilience.scenarios.matching import bind
 from resilience.scenarios.ordering import cycles, strongly_connected
@@ -93,8 +99,11 @@ def test_memoised_system_verdicts_equal_judging_each_system(estate_name, scenari
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
 def test_fast_built_outcomes_equal_validated_ones(scenario_id):
     sim = run(_varied_estate(), scenario_id)
-    built = [*sim.systems, *(c for s in sim.systems for c in s.copies), *sim.gaps]
+    built = [*sim.systems, *(c for s in sim.systems for c in s.copies), *sim.gaps,
+             *sim.restore_plan]
     assert {type(o) for o in built} >= {SystemOutcome, CopyOutcome}
+    if scenario_id == "ransomware":
+        assert any(type(o) is RestoreStep for o in built)
     for outcome in built:
         cls = type(outcome)
         checked = cls.model_validate(outcome.model_dump())
