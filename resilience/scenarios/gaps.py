@@ -6,8 +6,8 @@ check catalogue, so a renamed or removed check breaks the build instead of a pla
 
 from __future__ import annotations
 
+from resilience.model.construct import maker
 from resilience.scenarios.interface import Gap, GapCode
-from resilience.scenarios.outcomes import maker
 
 GAP_CHECKS: dict[GapCode, tuple[str, ...]] = {
     GapCode.SAME_TRUST_DOMAIN: ("backup_isolated_copy", "backup_immutable_copy",

@@ -12,6 +12,7 @@ from resilience.config import RestoreSettings
 from resilience.durations import format_duration
 from resilience.gcpause import gc_paused
 from resilience.model import Estate, Hosting, Service, System, SystemKind
+from resilience.model.construct import maker
 from resilience.policy import Policy
 from resilience.scenarios.gaps import COPY_CODE_GAP, gap
 from resilience.scenarios.interface import (
@@ -30,7 +31,6 @@ from resilience.scenarios.interface import (
 )
 from resilience.scenarios.loading import parameter_warnings, resolve_parameters
 from resilience.scenarios.ordering import KIND_RANK, cycles, restore_order
-from resilience.scenarios.outcomes import maker
 from resilience.scenarios.propagation import (
     apply_system_rules,
     propagate,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from operator import itemgetter
 
 from resilience.model import BackupCopy, Estate, System
-from resilience.model.construct import construct
+from resilience.model.construct import construct, maker
 from resilience.scenarios.interface import (
     BackupFlag,
     BackupRule,
@@ -14,7 +14,6 @@ from resilience.scenarios.interface import (
     Unknown,
 )
 from resilience.scenarios.matching import Bound, bind, evaluate
-from resilience.scenarios.outcomes import maker
 
 _make_copy_outcome = maker(CopyOutcome)
 _LABEL = {"trust_domain": "trust domain", "tool": "backup tool", "kind": "copy kind",

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from resilience.model.construct import maker
 from resilience.scenarios.api import render_simulation, simulation_chunks
 from resilience.scenarios.interface import (
     CopyOutcome,
@@ -19,7 +20,6 @@ from resilience.scenarios.interface import (
 from resilience.scenarios.loading import builtin_scenarios, resolve_parameters
 from resilience.scenarios.matching import bind
 from resilience.scenarios.ordering import cycles, strongly_connected
-from resilience.scenarios.outcomes import maker
 from resilience.scenarios.propagation import _judge_system, apply_system_rules, provided_by
 from resilience.scenarios.survival import CopyJudge, judge_copy
 from tests.helpers import estate_from
