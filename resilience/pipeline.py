@@ -106,7 +106,7 @@ def load_estate(request: EstateRequest, progress: Progress | None = None) -> Loa
     if request.snapshot is not None:
         with gc_paused():
             estate = load_snapshot(request.snapshot)
-        _settle(estate)
+            _settle(estate)  # before the collector is back: it would scan all of it once
         return Loaded(estate, loaded, policy)
     sources = build_sources(loaded, request)
     if not sources:
