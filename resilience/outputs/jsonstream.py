@@ -1,4 +1,4 @@
-"""JSON documents whose one long list is encoded in batches, an item per line, instead of held whole."""
+"""JSON documents indented but for their long lists, which hold an item per line (encoded in batches)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,7 @@ def spliced(head: bytes, key: str, depth: int, items: Sequence[Any],
     (JSON objects) into a compact JSON list.
     """
     pad = b" " * (2 * depth)
-    marker = b"\n" + pad + b'"' + key.encode() + b'": []'
-    if head.count(marker) != 1:
-        raise ValueError(f"cannot find the empty '{key}' list in the document")
-    at = head.index(marker) + len(marker) - 2  # the position of "[]"
+    at = _empty_list(head, key, depth)
     if not items:
         return [lambda: iter((head,))]
     parts = max(1, min(parts, len(items) // BATCH + 1))
@@ -62,3 +59,27 @@ def one_per_line(batch: Sequence[Any], encode: Callable[[Sequence[Any]], bytes],
     if first.startswith(b'{"') and body.count(cut) == len(batch) - 1:
         return body.replace(cut, b"}" + between + first)
     return between.join(encode([item])[1:-1] for item in batch)
+
+
+def filled(head: bytes, depth: int, lists: dict[str, Sequence[bytes]]) -> Iterator[bytes]:
+    """``head`` with each of its empty lists named in ``lists`` filled with the given encoded
+    items (compact JSON values), one per line; as ``spliced``, for documents written whole."""
+    pad = b" " * (2 * depth)
+    inner = b",\n" + pad + b"  "
+    done = 0
+    for at, items in sorted((_empty_list(head, key, depth), items) for key, items in lists.items()):
+        yield head[done:at]
+        if items:
+            yield b"[\n" + pad + b"  " + inner.join(items) + b"\n" + pad + b"]"
+        else:
+            yield b"[]"
+        done = at + 2
+    yield head[done:]
+
+
+def _empty_list(head: bytes, key: str, depth: int) -> int:
+    """Where the empty list of ``key`` (at nesting ``depth``) starts in ``head``."""
+    marker = b"\n" + b" " * (2 * depth) + b'"' + key.encode() + b'": []'
+    if head.count(marker) != 1:
+        raise ValueError(f"cannot find the empty '{key}' list in the document")
+    return head.index(marker) + len(marker) - 2  # the position of "[]"

@@ -4,6 +4,8 @@ what a brute-force search finds, and the byte rendering equals the text one."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -126,6 +128,23 @@ def test_a_maker_refuses_a_missing_or_unknown_field():
 def test_byte_rendering_equals_the_text(fmt):
     sim = run(fixture_estate(), "ransomware")
     assert b"".join(simulation_chunks(sim, fmt)) == render_simulation(sim, fmt).encode("utf-8")
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_simulation_json_is_the_whole_document_with_an_item_per_line(scenario):
+    sim = run(fixture_estate(), scenario)
+    text = render_simulation(sim, "json")
+    assert json.loads(text) == json.loads(sim.model_dump_json())
+    lines = text.splitlines()
+    for key in ("services", "systems", "restore_plan", "gaps"):
+        items = json.loads(sim.model_dump_json())[key]
+        if not items:
+            assert f'  "{key}": [],' in lines
+            continue
+        start = lines.index(f'  "{key}": [')
+        found = [json.loads(line.strip().removesuffix(",")) for line in
+                 lines[start + 1:start + 1 + len(items)]]
+        assert found == items and lines[start + 1 + len(items)].strip().startswith("]")
 
 
 # ---- the cycle search against brute force ----------------------------------------------------
