@@ -9,8 +9,6 @@ from resilience.checks.backup._common import (
     dur,
     judge_any,
     not_recorded,
-    required_rpo,
-    restorable_copies,
     tiered_systems,
 )
 
@@ -54,8 +52,8 @@ class BackupFrequencyMeetsRpo(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            rpo = required_rpo(ctx, system, tier)
+        for t in tiered_systems(ctx):
+            rpo = t.rpo
 
             def often_enough(copy, rpo=rpo) -> Outcome:
                 if copy.frequency is None:
@@ -63,5 +61,5 @@ class BackupFrequencyMeetsRpo(Check):
                 return Outcome(copy.frequency <= rpo,
                             f"runs every {dur(copy.frequency)} against an RPO of {dur(rpo)}")
 
-            yield judge_any(self, ctx, system, restorable_copies(ctx, system), often_enough,
+            yield judge_any(self, ctx, t.system, t.copies, often_enough,
                             f"a backup at least every {dur(rpo)}")

@@ -9,7 +9,6 @@ from resilience.checks.backup._common import (
     dur,
     judge_any,
     not_recorded,
-    restorable_copies,
     tiered_systems,
 )
 
@@ -52,8 +51,8 @@ class BackupRetentionMeetsMinimum(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            minimum = tier.min_retention
+        for t in tiered_systems(ctx):
+            minimum = t.tier.min_retention
 
             def long_enough(copy, minimum=minimum) -> Outcome:
                 if copy.retention is None:
@@ -61,5 +60,5 @@ class BackupRetentionMeetsMinimum(Check):
                 return Outcome(copy.retention >= minimum,
                             f"kept {dur(copy.retention)} against a minimum of {dur(minimum)}")
 
-            yield judge_any(self, ctx, system, restorable_copies(ctx, system), long_enough,
+            yield judge_any(self, ctx, t.system, t.copies, long_enough,
                             f"a copy kept at least {dur(minimum)}")

@@ -9,7 +9,6 @@ from resilience.checks.backup._common import (
     dur,
     judge_any,
     not_recorded,
-    restorable_copies,
     tiered_systems,
 )
 
@@ -56,8 +55,8 @@ class BackupRetentionOutlastsDwellTime(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            minimum = tier.dwell_retention
+        for t in tiered_systems(ctx):
+            minimum = t.tier.dwell_retention
             if minimum is None:
                 continue  # the policy does not ask this tier to outlast dwell time
 
@@ -67,5 +66,5 @@ class BackupRetentionOutlastsDwellTime(Check):
                 return Outcome(copy.retention >= minimum,
                             f"kept {dur(copy.retention)} against {dur(minimum)} of dwell time")
 
-            yield judge_any(self, ctx, system, restorable_copies(ctx, system), long_enough,
+            yield judge_any(self, ctx, t.system, t.copies, long_enough,
                             f"a copy kept at least {dur(minimum)}")
