@@ -33,7 +33,7 @@ class Tiered(NamedTuple):
     system: System
     tier: TierPolicy
     copies: list[BackupCopy]  # its restorable copies (see restorable_copies); do not mutate
-    rpo: timedelta  # the strictest RPO of its users (see _target)
+    rpo: timedelta  # the strictest RPO of its users (see _targets)
     rto: timedelta
     max_backup_age: timedelta  # how old its last good backup may be: rpo * backup_max_age_factor
 
@@ -44,13 +44,17 @@ def tiered_systems(ctx: CheckContext) -> list[Tiered]:
     found = ctx._cache.get("tiered-systems")
     if found is None:
         factor = ctx.policy.continuity.backup_max_age_factor
+        max_ages: dict[timedelta, timedelta] = {}  # few distinct RPOs; the product is not cheap
         found = ctx._cache["tiered-systems"] = []
         for system in ctx.estate.systems:
             tier = ctx.tier_policy(system) if backed_up_by_us(system) else None
             if tier is not None:
-                rpo = required_rpo(ctx, system, tier)
-                found.append(Tiered(system, tier, restorable_copies(ctx, system), rpo,
-                                    required_rto(ctx, system, tier), rpo * factor))
+                rpo, rto = _targets(ctx, system, tier)
+                max_age = max_ages.get(rpo)
+                if max_age is None:
+                    max_age = max_ages[rpo] = rpo * factor
+                found.append(Tiered(system, tier, restorable_copies(ctx, system), rpo, rto,
+                                    max_age))
     return found
 
 
@@ -88,35 +92,54 @@ def most_critical_tier(ctx: CheckContext) -> TierPolicy:
     return ctx.policy.tiers[min(ctx.policy.tiers)]
 
 
-def _target(ctx: CheckContext, system: System, tier: TierPolicy, name: str) -> timedelta:
-    """The strictest RPO or RTO any user of this system asks for.
+def _targets(ctx: CheckContext, system: System, tier: TierPolicy) -> tuple[timedelta, timedelta]:
+    """The strictest RPO and RTO any user of this system asks for.
 
     A service's own ``rpo``/``rto`` replaces its tier's, so it can loosen as well as tighten;
     a system used by several services must meet the strictest of them.
     (Worked out once per system and run by tiered_systems: checks read ``Tiered.rpo``.)
     """
-    values: list[timedelta] = []
+    rpos: list[timedelta] = []
+    rtos: list[timedelta] = []
     if system.tier is not None:
         own = ctx.policy.tier(system.tier)
         if own is not None:
-            values.append(getattr(own, name))
-    for svc in ctx.estate.services_by_system.get(system.id, []):
-        override = getattr(svc, name)
-        if override is not None:
-            values.append(override)
-            continue
-        svc_tier = ctx.policy.tier(svc.tier)
-        if svc_tier is not None:
-            values.append(getattr(svc_tier, name))
-    return min(values) if values else getattr(tier, name)
+            rpos.append(own.rpo)
+            rtos.append(own.rto)
+    services = ctx.estate.services_by_system.get(system.id)
+    if services:
+        asked = _asked_by_service(ctx)
+        for svc in services:
+            rpo, rto = asked[id(svc)]
+            if rpo is not None:
+                rpos.append(rpo)
+            if rto is not None:
+                rtos.append(rto)
+    return (min(rpos) if rpos else tier.rpo), (min(rtos) if rtos else tier.rto)
+
+
+def _asked_by_service(ctx: CheckContext) -> dict[int, tuple[timedelta | None, timedelta | None]]:
+    """Each service's RPO and RTO (its own, else its tier's; None when it has neither), by
+    service object: worked out once per run, as a service serves many systems."""
+    found = ctx._cache.get("service-targets")
+    if found is None:
+        found = ctx._cache["service-targets"] = {}
+        for svc in ctx.estate.services:
+            svc_tier = ctx.policy.tier(svc.tier)
+            rpo, rto = svc.rpo, svc.rto
+            if svc_tier is not None:
+                rpo = svc_tier.rpo if rpo is None else rpo
+                rto = svc_tier.rto if rto is None else rto
+            found[id(svc)] = (rpo, rto)
+    return found
 
 
 def required_rpo(ctx: CheckContext, system: System, tier: TierPolicy) -> timedelta:
-    return _target(ctx, system, tier, "rpo")
+    return _targets(ctx, system, tier)[0]
 
 
 def required_rto(ctx: CheckContext, system: System, tier: TierPolicy) -> timedelta:
-    return _target(ctx, system, tier, "rto")
+    return _targets(ctx, system, tier)[1]
 
 
 @functools.lru_cache(maxsize=1024)
