@@ -201,11 +201,15 @@ class Outcome(NamedTuple):
     missing: tuple[str, ...] = ()  # the unrecorded facts behind an unknown, for one sentence
 
 
+# Outcomes are immutable and their texts come from a few fixed phrases, so the common ones
+# are memoised: several checks make them for every copy.
+@functools.lru_cache(maxsize=256)
 def not_recorded(what: str) -> Outcome:
     """Unknown because ``what`` is not in the estate."""
     return Outcome(None, f"{what} is not recorded", (what,))
 
 
+@functools.lru_cache(maxsize=1024)
 def fact(value: bool | None, yes: str, no: str, field: str) -> Outcome:
     if value is None:
         return not_recorded(field)
