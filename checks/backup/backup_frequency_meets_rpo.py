@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from datetime import timedelta
 
 from resilience.checks.backup._common import (
     Outcome,
@@ -14,6 +16,13 @@ from resilience.checks.backup._common import (
 
 from resilience.engine.interface import Check, CheckContext, CheckMeta, Finding, FrameworkRefs
 from resilience.model import DataKind, Domain, Hosting, Severity
+
+
+@functools.lru_cache(maxsize=4096)  # frequencies and RPOs take few values across an estate
+def often_enough(frequency: timedelta | None, rpo: timedelta) -> Outcome:
+    if frequency is None:
+        return not_recorded("its frequency")
+    return Outcome(frequency <= rpo, f"runs every {dur(frequency)} against an RPO of {dur(rpo)}")
 
 
 class BackupFrequencyMeetsRpo(Check):
@@ -53,13 +62,6 @@ class BackupFrequencyMeetsRpo(Check):
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
         for t in tiered_systems(ctx):
-            rpo = t.rpo
-
-            def often_enough(copy, rpo=rpo) -> Outcome:
-                if copy.frequency is None:
-                    return not_recorded("its frequency")
-                return Outcome(copy.frequency <= rpo,
-                            f"runs every {dur(copy.frequency)} against an RPO of {dur(rpo)}")
-
-            yield judge_any(self, ctx, t.system, t.copies, often_enough,
-                            f"a backup at least every {dur(rpo)}")
+            yield judge_any(self, ctx, t.system, t.copies,
+                            lambda c, rpo=t.rpo: often_enough(c.frequency, rpo),
+                            f"a backup at least every {dur(t.rpo)}")
