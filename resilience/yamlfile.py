@@ -74,15 +74,22 @@ class YamlDocument:
 
 def read_text(path: Path | str) -> str:
     """Read a UTF-8 text file, turning OS errors into one clear InputError."""
+    data = read_bytes(path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason})", path=str(path)) from None
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """Read a file whole, turning OS errors into one clear InputError."""
     p = Path(path)
     try:
-        return p.read_text(encoding="utf-8")
+        return p.read_bytes()
     except FileNotFoundError:
         raise InputError("file not found", path=str(p)) from None
     except IsADirectoryError:
         raise InputError("is a folder, expected a file", path=str(p)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason})", path=str(p)) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=str(p)) from None
 
@@ -186,9 +193,9 @@ def load_json_model(model: type[M], path: Path | str, *, what: str, how: str = "
                     version: int) -> M:
     """Read a JSON file the tool wrote (a snapshot, a report) into ``model``, with one clear
     error when it is not valid JSON, not ``what``, or of another ``schema_version``."""
-    text = read_text(path)
+    data = read_bytes(path)  # pydantic reads UTF-8 bytes itself: no second copy as text
     try:
-        loaded = model.model_validate_json(text)
+        loaded = model.model_validate_json(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         if err["type"] == "json_invalid":

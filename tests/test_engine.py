@@ -156,3 +156,20 @@ def test_fast_construction_equals_validation():
     assert made == checked and made.model_dump_json() == checked.model_dump_json()
     made.reasons.append("x")  # defaults are not shared between instances
     assert construct(SystemOutcome, **given).reasons == []
+
+
+def test_findings_survive_the_trip_between_processes_as_rows():
+    """The worker sends findings as value tuples; rebuilt, they equal the originals (and take
+    the compact dict a constructed finding has)."""
+    import pickle
+    import sys
+
+    from resilience.model.construct import from_row, row
+
+    check = load_catalogue().get("backup_system_has_copy")
+    report = run_checks(estate_from(ESTATE), default_policy(), [check], now=AS_OF)
+    assert report.findings
+    for f in report.findings:
+        back = from_row(Finding, pickle.loads(pickle.dumps(row(f))))
+        assert back == f and back.model_dump_json() == f.model_dump_json()
+        assert sys.getsizeof(back.__dict__) < sys.getsizeof(dict(f.__dict__))

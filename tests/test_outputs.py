@@ -157,8 +157,18 @@ def test_written_reports_get_normal_permissions(tmp_path):
         os.umask(umask)
 
 
+def _items_one_per_line(text: bytes, key: str, items: list) -> None:
+    """``key``'s list holds each item compact on a line of its own, in order."""
+    lines = text.decode().split("\n")
+    start = next(i for i, line in enumerate(lines) if line.strip() == f'"{key}": [')
+    found = lines[start + 1:start + 1 + len(items)]
+    assert [json.loads(line.strip().removesuffix(",")) for line in found] == items
+    assert lines[start + 1 + len(items)].strip().startswith("]")
+
+
 def test_streamed_json_and_sarif_equal_the_whole_document(monkeypatch):
-    """Large reports are written in batches; the bytes must be those of one encoding."""
+    """Large reports are written in batches, an item per line; the document must be the
+    same as one encoding of the whole."""
     from pydantic_core import to_json
 
     from resilience.outputs import jsonstream
@@ -168,13 +178,31 @@ def test_streamed_json_and_sarif_equal_the_whole_document(monkeypatch):
     report, estate = real_report(include_passes=True)
     context = RenderContext(estate=estate)
     assert len(report.findings) > 20
-    json_bytes = b"".join(formatter(OutputFormat.JSON).chunks(report, context))
-    assert json_bytes == (report.model_dump_json(indent=2) + "\n").encode()
+    for parts in (1, 2, 3):
+        json_bytes = b"".join(b"".join(p()) for p in formatter(OutputFormat.JSON).parts(
+            report, context, parts))
+        assert json_bytes.endswith(b"}\n")
+        assert json.loads(json_bytes) == json.loads(report.model_dump_json())
+        _items_one_per_line(json_bytes, "findings", report.model_dump(mode="json")["findings"])
     sarif_bytes = b"".join(formatter(OutputFormat.SARIF).chunks(report, context))
-    assert sarif_bytes == to_json(sarif_document(report, context), indent=2) + b"\n"
+    whole = json.loads(to_json(sarif_document(report, context)))
+    assert json.loads(sarif_bytes) == whole
+    _items_one_per_line(sarif_bytes, "results", whole["runs"][0]["results"])
     empty = report.model_copy(update={"findings": []})
     assert b"".join(formatter(OutputFormat.JSON).chunks(empty, context)) == (
         empty.model_dump_json(indent=2) + "\n").encode()
+
+
+def test_items_with_different_first_keys_still_get_a_line_each():
+    from pydantic_core import to_json
+
+    from resilience.outputs.jsonstream import one_per_line
+
+    for items in ([{"a": '},{"a":1'}, {"b": 2}, {"a": {"a": 3}}, {"a": "x\\"}],  # one by one
+                  [{"a": '},{"a":1'}, {"a": "x\\"}, {"a": {"a": 3}}, {"a": '"},{"a":"'}]):
+        body = one_per_line(items, to_json, b",\n")
+        lines = body.decode().split("\n")
+        assert [json.loads(line.removesuffix(",")) for line in lines] == items
 
 
 def test_a_failing_format_leaves_no_file_at_all(tmp_path, monkeypatch):

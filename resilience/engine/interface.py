@@ -26,7 +26,7 @@ from resilience.model import (
     System,
     TrustDomain,
 )
-from resilience.model.construct import construct
+from resilience.model.construct import construct, from_row
 from resilience.model.estate import Strict
 from resilience.policy import Policy, TierPolicy
 
@@ -162,17 +162,13 @@ class Check(ABC):
 
     # Helpers that fill a Finding from the check's metadata and the asset.
     def passed(self, ctx: CheckContext, asset: Any, message: str) -> Finding | PassTally:
-        return self._finding(ctx, asset, Status.PASS, message)
+        return make_finding(self.meta, ctx, asset, Status.PASS, message)
 
     def failed(self, ctx: CheckContext, asset: Any, message: str) -> Finding:
-        return self._finding(ctx, asset, Status.FAIL, message)
+        return make_finding(self.meta, ctx, asset, Status.FAIL, message)
 
     def errored(self, ctx: CheckContext, asset: Any, message: str) -> Finding:
-        return self._finding(ctx, asset, Status.ERROR, message)
-
-    def _finding(self, ctx: CheckContext, asset: Any, status: Status, message: str
-                 ) -> Finding | PassTally:
-        return make_finding(self.meta, ctx, asset, status, message)
+        return make_finding(self.meta, ctx, asset, Status.ERROR, message)
 
 
 _ASSET_TYPES = {"BackupCopy": "backup", "TrustDomain": "trust-domain", "Estate": "estate"}
@@ -239,17 +235,23 @@ def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
     Built without validation: every input is already validated (the metadata at catalogue load,
     the asset at the file boundary), and on large estates validation would dominate.
     """
-    if status is Status.PASS and not ctx.keep_passes:  # the common case on a large estate
+    if isinstance(asset, System):  # most findings of a large estate: the short way
+        tier = ctx.tier_of(asset)
+        if status is Status.PASS and not ctx.keep_passes:
+            return pass_tally(tier)
+        hosting = asset.hosting
+        return from_row(Finding, (
+            meta.id, meta.title, meta.domain, meta.severity, status, asset.id, asset.name,
+            "system", hosting, tier, ctx.service_ids(asset.id), str(message),
+            _remediation(meta, hosting), asset.declared_at, None))
+    if status is Status.PASS and not ctx.keep_passes:
         return pass_tally(_tier_of_asset(ctx, asset))
     estate = ctx.estate
     tier = None
     services: list[str] = []
     fields = _fields_of(type(asset))
     hosting = asset.hosting if "hosting" in fields else None
-    if isinstance(asset, System):
-        tier = ctx.tier_of(asset)
-        services = ctx.service_ids(asset.id)
-    elif isinstance(asset, Service):
+    if isinstance(asset, Service):
         tier = asset.tier
         services = [asset.id]
     elif isinstance(asset, Account):

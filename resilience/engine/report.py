@@ -86,14 +86,18 @@ class Report(Strict):
 
 def score(findings: list[Finding], omitted: list[tuple[CheckMeta, int]] = ()) -> int:
     """Severity-weighted share of passing results; errors count against (fail closed)."""
+    return _score(Counter((f.severity, f.status) for f in findings), omitted)
+
+
+def _score(counts: Counter[tuple[Severity, Status]], omitted: list[tuple[CheckMeta, int]]) -> int:
+    """``score`` from the number of findings of each severity and status."""
     total = passed = 0
-    for f in findings:
-        if f.status == Status.WAIVED:
+    for (severity, status), n in counts.items():
+        if status == Status.WAIVED:
             continue
-        w = SEVERITY_WEIGHT[f.severity]
-        total += w
-        if f.status == Status.PASS:
-            passed += w
+        total += SEVERITY_WEIGHT[severity] * n
+        if status == Status.PASS:
+            passed += SEVERITY_WEIGHT[severity] * n
     for meta, count in omitted:
         total += SEVERITY_WEIGHT[meta.severity] * count
         passed += SEVERITY_WEIGHT[meta.severity] * count
@@ -105,21 +109,28 @@ def summarise(findings: list[Finding], gaps: list[CollectionGap], checks: list[C
     """Build the summary block from findings, passes counted but not listed, and gaps."""
     metas = {m.id: m for m in checks}
     omitted = [(metas[cid], n) for cid, n in (omitted_passes or {}).items() if n]
-    by_status = Counter(f.status for f in findings)
+    # One pass over the findings (a large estate lists hundreds of thousands).
+    counts = Counter((f.domain, f.status, f.severity) for f in findings)
+    by_status: Counter[Status] = Counter()
     by_domain: dict[Domain, dict[Status, int]] = {
         d: {s: 0 for s in Status} for d in Domain
     }
-    for f in findings:
-        by_domain[f.domain][f.status] += 1
+    weighed: Counter[tuple[Severity, Status]] = Counter()
+    failed: Counter[Severity] = Counter()
+    for (domain, status, severity), n in counts.items():
+        by_status[status] += n
+        by_domain[domain][status] += n
+        weighed[severity, status] += n
+        if status == Status.FAIL:
+            failed[severity] += n
     for meta, n in omitted:
         by_status[Status.PASS] += n
         by_domain[meta.domain][Status.PASS] += n
-    failed = Counter(f.severity for f in findings if f.status == Status.FAIL)
     return Summary(
         total=sum(by_status.values()),
         by_status={s: by_status.get(s, 0) for s in Status},
         by_domain=by_domain,
         failed_by_severity={s: failed.get(s, 0) for s in Severity},
-        score=score(findings, omitted),
+        score=_score(weighed, omitted),
         complete=not gaps and by_status.get(Status.ERROR, 0) == 0,
     )

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import operator
 from enum import StrEnum
 
 
-class Hosting(StrEnum):
+class Word(StrEnum):
+    """A closed vocabulary of words. Its ``value`` is read without Enum's Python-level
+    descriptor: encoders read it for every member they write, millions in a large report."""
+
+    value = property(operator.attrgetter("_value_"))  # type: ignore[assignment]
+
+
+class Hosting(Word):
     """Where a system runs."""
 
     ONPREM = "onprem"
@@ -14,7 +22,7 @@ class Hosting(StrEnum):
     SAAS = "saas"
 
 
-class Provider(StrEnum):
+class Provider(Word):
     """Where a piece of the estate was read from."""
 
     ONPREM = "onprem"
@@ -24,7 +32,7 @@ class Provider(StrEnum):
     SNAPSHOT = "snapshot"
 
 
-class Domain(StrEnum):
+class Domain(Word):
     """The three areas the checks cover."""
 
     BACKUP = "backup"
@@ -32,7 +40,7 @@ class Domain(StrEnum):
     CONTINUITY = "continuity"
 
 
-class Severity(StrEnum):
+class Severity(Word):
     """How bad a failed check is; ordered from least to most severe."""
 
     INFO = "info"
@@ -69,7 +77,7 @@ class Severity(StrEnum):
 _SEVERITY_RANK = {s: i for i, s in enumerate(Severity)}
 
 
-class Status(StrEnum):
+class Status(Word):
     """The outcome of one check on one asset."""
 
     PASS = "pass"
@@ -78,7 +86,7 @@ class Status(StrEnum):
     WAIVED = "waived"
 
 
-class SystemKind(StrEnum):
+class SystemKind(Word):
     """What a system is, as far as recovery cares."""
 
     APPLICATION = "application"
@@ -97,7 +105,7 @@ class SystemKind(StrEnum):
     OTHER = "other"
 
 
-class AccountKind(StrEnum):
+class AccountKind(Word):
     """Who or what uses an account."""
 
     HUMAN = "human"
@@ -107,7 +115,7 @@ class AccountKind(StrEnum):
     ROOT = "root"
 
 
-class DataKind(StrEnum):
+class DataKind(Word):
     """Kinds of estate data a source provides and a check needs (gaps are recorded per kind)."""
 
     SERVICES = "services"
@@ -119,7 +127,7 @@ class DataKind(StrEnum):
     SUPPLIERS = "suppliers"
 
 
-class CopyKind(StrEnum):
+class CopyKind(Word):
     """How a backup copy is made."""
 
     BACKUP = "backup"

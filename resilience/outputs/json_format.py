@@ -20,11 +20,11 @@ class JsonFormatter(StreamedFormatter):
     extension = "json"
 
     def parts(self, report: Report, context: RenderContext, count: int) -> list[Part]:
-        """The same bytes as ``report.model_dump_json(indent=2)``, findings in batches."""
+        """The report indented, each finding compact on a line of its own, in batches."""
         head = report.model_copy(update={"findings": []}).model_dump_json(indent=2).encode()
         adapter = TypeAdapter(list[Finding])
         return with_newline(spliced(head, "findings", 1, report.findings,
-                                    lambda batch: adapter.dump_json(batch, indent=2), count))
+                                    adapter.dump_json, count))
 
 
 def report_json_schema() -> dict:

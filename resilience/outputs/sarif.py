@@ -5,6 +5,9 @@ Choices a reader of the output should know:
 - One rule per check that ran, with the rationale, the remediation, the incidents that teach it
   and the framework references as help text; ``properties.security-severity`` and ``tags`` so
   GitHub ranks it; ``defaultConfiguration.level`` mapped from the severity.
+- A result's message says what is wrong with which asset; what to do is in its rule's help,
+  which viewers show with every alert (repeating it in each message would make a large
+  estate's log a third bigger).
 - Only problems are results. ``fail`` is a result of kind ``fail``; ``error`` (the check could
   not judge) is a result of kind ``review`` with level ``none`` (the spec requires ``none`` for
   any kind but ``fail``), so an unknown is shown for a human to review and never reads as a
@@ -35,7 +38,7 @@ from pydantic_core import to_json
 from resilience.catalogues import lessons
 from resilience.engine.interface import CheckMeta, Finding
 from resilience.engine.report import Report
-from resilience.model import Hosting, Severity, SourceRef, Status
+from resilience.model import Domain, Hosting, Severity, SourceRef, Status
 from resilience.outputs.interface import (
     OutputFormat,
     RenderContext,
@@ -171,13 +174,19 @@ def _message(f: Finding) -> str:
     if f.asset_type == "estate":
         who = "the whole estate"
     lead = "Could not be judged" if f.status == Status.ERROR else f.title
-    return f"{lead}: {who}. {f.message} What to do: {f.remediation}"
+    return f"{lead}: {who}. {f.message}"
+
+
+# Enum members as plain strings: the encoder would otherwise call back into Python for each.
+_PLAIN: dict[object, str] = {m: m.value for kind in (Status, Severity, Domain, Hosting)
+                             for m in kind}
 
 
 def result_for(f: Finding, rule_index: int, anchor: SourceRef | None, cwd: Path) -> dict:
     """One SARIF result for a fail, error or waived finding."""
     digest = finding_fingerprint(f.check_id, f.asset_id)
     error = f.status == Status.ERROR
+    plain = _PLAIN.get
     result: dict = {
         "ruleId": f.check_id,
         "ruleIndex": rule_index,
@@ -186,16 +195,16 @@ def result_for(f: Finding, rule_index: int, anchor: SourceRef | None, cwd: Path)
         "message": {"text": _message(f)},
         "locations": [_location(f, anchor, cwd)],
         "partialFingerprints": {"primaryLocationLineHash": digest[:32], FINGERPRINT_KEY: digest},
-        "properties": {  # StrEnum members encode as their values
-            "status": f.status,
-            "severity": f.severity,
-            "domain": f.domain,
+        "properties": {
+            "status": plain(f.status, f.status),
+            "severity": plain(f.severity, f.severity),
+            "domain": plain(f.domain, f.domain),
             "assetId": f.asset_id,
             "assetName": f.asset_name,
             "assetType": f.asset_type,
-            "hosting": f.hosting,
+            "hosting": plain(f.hosting, f.hosting),
             "tier": f.tier,
-            "services": list(f.services),
+            "services": f.services,
         },
     }
     if f.status == Status.WAIVED:
@@ -304,5 +313,5 @@ class SarifFormatter(StreamedFormatter):
         # the results in batches: a large estate's SARIF is hundreds of megabytes.
         doc, problems, result = _skeleton(report, context, None)
         pieces = spliced(to_json(doc, indent=2), "results", 3, problems,
-                         lambda batch: to_json([result(f) for f in batch], indent=2), count)
+                         lambda batch: to_json([result(f) for f in batch]), count)
         return with_newline(pieces)
