@@ -99,6 +99,9 @@ def _targets(ctx: CheckContext, system: System, tier: TierPolicy) -> tuple[timed
     a system used by several services must meet the strictest of them.
     (Worked out once per system and run by tiered_systems: checks read ``Tiered.rpo``.)
     """
+    services = ctx.estate.services_by_system.get(system.id)
+    if not services:  # most systems: their own tier, or the default
+        return tier.rpo, tier.rto
     rpos: list[timedelta] = []
     rtos: list[timedelta] = []
     if system.tier is not None:
@@ -106,15 +109,13 @@ def _targets(ctx: CheckContext, system: System, tier: TierPolicy) -> tuple[timed
         if own is not None:
             rpos.append(own.rpo)
             rtos.append(own.rto)
-    services = ctx.estate.services_by_system.get(system.id)
-    if services:
-        asked = _asked_by_service(ctx)
-        for svc in services:
-            rpo, rto = asked[id(svc)]
-            if rpo is not None:
-                rpos.append(rpo)
-            if rto is not None:
-                rtos.append(rto)
+    asked = _asked_by_service(ctx)
+    for svc in services:
+        rpo, rto = asked[id(svc)]
+        if rpo is not None:
+            rpos.append(rpo)
+        if rto is not None:
+            rtos.append(rto)
     return (min(rpos) if rpos else tier.rpo), (min(rtos) if rtos else tier.rto)
 
 
