@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -57,9 +58,9 @@ def simulate(
     as_of: str | None = AsOfOpt,
 ) -> None:
     """Simulate a disruption: which services run, which can be restored, in what order, when."""
-    from resilience.atomic import write_text_atomic
+    from resilience.atomic import write_chunks_atomic
     from resilience.cli.console import progress, stdout
-    from resilience.scenarios.api import parse_format, render_simulation, simulate_request
+    from resilience.scenarios.api import parse_format, simulate_request, simulation_chunks
 
     fmt = parse_format(format)
     request = scenario_request(config, snapshot, scenario, scenario_file, param, as_of,
@@ -72,8 +73,10 @@ def simulate(
 
         stdout().print(simulation_renderable(sim))
         return
-    text = render_simulation(sim, "markdown" if fmt == "table" else fmt)
+    chunks = simulation_chunks(sim, "markdown" if fmt == "table" else fmt)
     if output is None:
-        print(text, end="")
+        sys.stdout.flush()
+        sys.stdout.buffer.writelines(chunks)
+        sys.stdout.buffer.flush()
     else:
-        write_text_atomic(output, text)
+        write_chunks_atomic(output, chunks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -102,8 +103,13 @@ def run_request(request: ScenarioRequest, progress=None):
 def simulate_request(request: ScenarioRequest, progress=None) -> tuple[Simulation, Any]:
     """``resilience simulate``: the simulation and the loaded estate."""
     loaded, scenario = run_request(request, progress)
-    sim = simulate(loaded.estate, loaded.policy, scenario,
-                   _options(loaded.config.config, request.params, request.as_of))
+    with gc_paused():
+        sim = simulate(loaded.estate, loaded.policy, scenario,
+                       _options(loaded.config.config, request.params, request.as_of))
+        # Like the estate, the simulation lives until the command ends and holds no cycles:
+        # moved out of the cyclic collector's sight, its million objects are not scanned again
+        # the moment collection resumes (about half a second on 100,000 systems).
+        gc.freeze()
     return sim, loaded
 
 
@@ -117,6 +123,16 @@ def render_simulation(sim: Simulation, fmt: str) -> str:
 
         return render_simulation_markdown(sim)
     raise UsageError(f"unknown format '{fmt}'; choose from {', '.join(FORMATS)}")
+
+
+@gc_paused()
+def simulation_chunks(sim: Simulation, fmt: str) -> list[bytes]:
+    """``render_simulation`` encoded as UTF-8, in pieces to write one after the other. JSON
+    comes straight from the encoder: a large simulation's document (over 100 MB on 100,000
+    systems) is not decoded into text only to be encoded again for writing."""
+    if fmt == "json":
+        return [sim.__pydantic_serializer__.to_json(sim, indent=2), b"\n"]
+    return [render_simulation(sim, fmt).encode("utf-8")]
 
 
 def parse_format(value: str) -> str:

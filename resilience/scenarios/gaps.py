@@ -7,6 +7,7 @@ check catalogue, so a renamed or removed check breaks the build instead of a pla
 from __future__ import annotations
 
 from resilience.scenarios.interface import Gap, GapCode
+from resilience.scenarios.outcomes import maker
 
 GAP_CHECKS: dict[GapCode, tuple[str, ...]] = {
     GapCode.SAME_TRUST_DOMAIN: ("backup_isolated_copy", "backup_immutable_copy",
@@ -31,6 +32,8 @@ GAP_CHECKS: dict[GapCode, tuple[str, ...]] = {
                               "backup_cross_region_copy"),
 }
 
+_make_gap = maker(Gap)
+
 # A lost copy's machine reason -> the gap it reveals.
 COPY_CODE_GAP: dict[str, GapCode] = {
     "same-trust-domain": GapCode.SAME_TRUST_DOMAIN,
@@ -44,4 +47,4 @@ COPY_CODE_GAP: dict[str, GapCode] = {
 
 def gap(code: GapCode, subject: str, message: str) -> Gap:
     """A gap with its check links filled in from ``GAP_CHECKS``."""
-    return Gap(code=code, subject=subject, message=message, checks=list(GAP_CHECKS[code]))
+    return _make_gap(code=code, subject=subject, message=message, checks=list(GAP_CHECKS[code]))

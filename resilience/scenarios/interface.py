@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from resilience.durations import Duration
 from resilience.errors import ScenarioError
+from resilience.model.enums import Word
 from resilience.model.estate import Strict
 from resilience.model.timeutil import Timestamp
 
@@ -196,7 +197,7 @@ class Scenario(Strict):
 # ---- the simulation result -------------------------------------------------------------------
 
 
-class ServiceStatus(StrEnum):
+class ServiceStatus(Word):
     """Where a business service stands in the scenario."""
 
     RUNNING = "running"
@@ -209,7 +210,7 @@ STATUS_RANK = {ServiceStatus.RUNNING: 0, ServiceStatus.DOWN_RECOVERABLE: 1,
                ServiceStatus.DOWN_WAITING: 2, ServiceStatus.DOWN_UNRECOVERABLE: 3}
 
 
-class SystemState(StrEnum):
+class SystemState(Word):
     """What the scenario does to one system."""
 
     RUNNING = "running"
@@ -219,7 +220,7 @@ class SystemState(StrEnum):
     DEPENDENCY_DOWN = "dependency-down"  # intact, but a system it needs is down
 
 
-class Recovery(StrEnum):
+class Recovery(Word):
     """How a system comes back."""
 
     NOT_NEEDED = "not-needed"
@@ -310,7 +311,7 @@ class ServiceOutcome(Strict):
     late_by: Duration | None = None
 
 
-class GapCode(StrEnum):
+class GapCode(Word):
     """Why recovery would be impossible or late; each maps to the checks that find it."""
 
     SAME_TRUST_DOMAIN = "same-trust-domain"

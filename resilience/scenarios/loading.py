@@ -157,18 +157,17 @@ def known_values(kind: ParameterKind, estate: Estate) -> set[str]:
 
 def default_value(kind: ParameterKind, estate: Estate) -> str | None:
     """The sensible default: the estate's most used directory, site, region, account, supplier."""
-    onprem = [s for s in estate.systems if s.hosting is Hosting.ONPREM]
-    cloud = [s for s in estate.systems if s.hosting in _CLOUD]
+    systems = estate.systems
     if kind in (ParameterKind.TRUST_DOMAIN, ParameterKind.DIRECTORY):
-        return (_most_common([s.identity_domain for s in onprem])
-                or _most_common([s.identity_domain for s in estate.systems]))
+        return (_most_common([s.identity_domain for s in systems if s.hosting is Hosting.ONPREM])
+                or _most_common([s.identity_domain for s in systems]))
     if kind is ParameterKind.SITE:
-        return (_most_common([s.site for s in onprem])
-                or _most_common([s.site for s in estate.systems]))
+        return (_most_common([s.site for s in systems if s.hosting is Hosting.ONPREM])
+                or _most_common([s.site for s in systems]))
     if kind is ParameterKind.REGION:
-        return _most_common([s.region for s in cloud])
+        return _most_common([s.region for s in systems if s.hosting in _CLOUD])
     if kind is ParameterKind.CLOUD_ACCOUNT:
-        return _most_common([s.account for s in cloud])
+        return _most_common([s.account for s in systems if s.hosting in _CLOUD])
     # The supplier that runs the most critical business services: named by the service, by
     # one of its systems, or in the supplier's own list of services.
     score: Counter[str] = Counter()

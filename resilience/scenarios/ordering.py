@@ -16,19 +16,27 @@ KIND_RANK = {SystemKind.DIRECTORY: 0, SystemKind.NETWORK: 1}
 
 
 def strongly_connected(nodes: Iterable[str], edges: dict[str, list[str]]) -> list[list[str]]:
-    """Tarjan's algorithm without recursion (deep estates must not hit the recursion limit)."""
+    """Tarjan's algorithm without recursion (deep estates must not hit the recursion limit).
+
+    A node that needs nothing is its own component, found the moment it is reached; most of
+    an estate is such nodes, so they skip the stack."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
     stack: list[str] = []
     out: list[list[str]] = []
     counter = 0
+    needs = edges.get
     for root in nodes:
         if root in index:
             continue
-        work = [(root, iter(edges.get(root, [])))]
+        first = needs(root)
         index[root] = low[root] = counter
         counter += 1
+        if not first:
+            out.append([root])
+            continue
+        work = [(root, iter(first))]
         stack.append(root)
         on_stack.add(root)
         while work:
@@ -38,9 +46,13 @@ def strongly_connected(nodes: Iterable[str], edges: dict[str, list[str]]) -> lis
                 if child not in index:
                     index[child] = low[child] = counter
                     counter += 1
+                    grandchildren = needs(child)
+                    if not grandchildren:
+                        out.append([child])
+                        continue
                     stack.append(child)
                     on_stack.add(child)
-                    work.append((child, iter(edges.get(child, []))))
+                    work.append((child, iter(grandchildren)))
                     advanced = True
                     break
                 if child in on_stack:
@@ -66,7 +78,15 @@ def strongly_connected(nodes: Iterable[str], edges: dict[str, list[str]]) -> lis
 def cycles(nodes: Iterable[str], edges: dict[str, list[str]]) -> list[list[str]]:
     """Every dependency cycle (a component of two or more, or a node that needs itself)."""
     found = []
-    for comp in strongly_connected(list(nodes), edges):
+    # Every member of a cycle needs something that itself needs something, so the walk can
+    # start from those nodes only (the others, most of an estate, are reached if they matter).
+    starts = []
+    for n in nodes:
+        for dep in edges.get(n, ()):
+            if edges.get(dep):
+                starts.append(n)
+                break
+    for comp in strongly_connected(starts, edges):
         if len(comp) > 1 or comp[0] in edges.get(comp[0], []):
             found.append(sorted(comp))
     return sorted(found)

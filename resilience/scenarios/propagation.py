@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from resilience.model import Estate, System
 from resilience.scenarios.interface import (
     Scenario,
     SystemEffect,
     SystemFlag,
+    SystemRule,
     SystemState,
     Unknown,
 )
-from resilience.scenarios.matching import bind, evaluate, rule_values
+from resilience.scenarios.matching import Bound, bind, evaluate, rule_values
 
 _LABEL = {"identity_domain": "directory", "trust_domain": "trust domain"}
 
 
-@dataclass
+@dataclass(slots=True)
 class SystemHit:
     """What the scenario's rules did to one system."""
 
@@ -65,59 +67,103 @@ def _failover_spares(system: System, when: dict, params: dict[str, str]) -> bool
 
 def apply_system_rules(estate: Estate, scenario: Scenario,
                        params: dict[str, str]) -> dict[str, SystemHit]:
-    """Each system's state after the scenario's rules, before dependencies are considered."""
+    """The state of each system the scenario's rules touch, before dependencies are considered.
+    A system they leave running, with nothing to say, is not in the result.
+
+    What the rules do to a system depends only on the fields they name (and its failover site),
+    and an estate repeats the same few combinations across thousands of systems: each
+    combination is judged once."""
     hits: dict[str, SystemHit] = {}
     index = provided_by(estate)
     rules = [(rule, bind(rule.when, params)) for rule in scenario.systems]
+    named = {name for _, bound in rules for name, _ in bound}
+    read = sorted(named - {"supplier"})
+    if any(SystemFlag.FAILOVER in rule.unless for rule, _ in rules):
+        read.append("failover_site")
+    own = itemgetter(*read) if read else None
+    by_supplier = "supplier" in named
+    verdicts: dict[tuple, tuple[SystemState, tuple[str, ...], bool] | None] = {}
     for system in estate.systems:
-        hit = SystemHit()
-        for rule, bound in rules:
-            result = evaluate(bound, lambda n, s=system: system_field(estate, s, n, index))
-            if not result.matched:
-                continue
-            if result.unknown and rule.if_unknown is Unknown.SPARED:
-                continue
-            if SystemFlag.FAILOVER in rule.unless and _failover_spares(system, rule.when, params):
-                if hit.state is SystemState.RUNNING:
-                    hit.state = SystemState.FAILED_OVER
-                    hit.reasons.append(f"{rule.because}; fails over to {system.failover_site}")
-                continue
-            reason = rule.because
-            if result.unknown:
-                missing = ", ".join(_LABEL.get(u, u) for u in result.unknown)
-                reason += f" (its {missing} is not recorded: assumed affected)"
-                hit.assumed = True
-            state = (SystemState.DESTROYED if rule.effect is SystemEffect.DESTROYED
-                     else SystemState.UNAVAILABLE)
-            if hit.state in (SystemState.RUNNING, SystemState.FAILED_OVER) or (
-                    state is SystemState.DESTROYED and hit.state is SystemState.UNAVAILABLE):
-                if hit.state is SystemState.FAILED_OVER:
-                    hit.reasons.clear()
-                hit.state = state
-            hit.reasons.append(reason)
-        hits[system.id] = hit
+        key = (None if own is None else own(system.__dict__),  # validated values, read directly
+               tuple(suppliers_of(estate, system, index)) if by_supplier else None)
+        try:
+            verdict = verdicts[key]
+        except KeyError:
+            judged = _judge_system(estate, system, rules, params, index)
+            untouched = (judged.state is SystemState.RUNNING and not judged.reasons
+                         and not judged.assumed)
+            verdict = verdicts[key] = None if untouched else (
+                judged.state, tuple(judged.reasons), judged.assumed)
+        if verdict is not None:
+            hits[system.id] = SystemHit(verdict[0], list(verdict[1]), verdict[2])
+        elif system.id in hits:  # a later system with the same id wins, as everywhere else
+            del hits[system.id]
     return hits
 
 
-def propagate(estate: Estate, hits: dict[str, SystemHit]) -> None:
-    """Mark running systems that need a down system (directly or through others) as down too.
+def _judge_system(estate: Estate, system: System, rules: list[tuple[SystemRule, Bound]],
+                  params: dict[str, str], index: dict[str, set[str]]) -> SystemHit:
+    """What the rules do to one system."""
+    hit = SystemHit()
+    for rule, bound in rules:
+        result = evaluate(bound, lambda n, s=system: system_field(estate, s, n, index))
+        if not result.matched:
+            continue
+        if result.unknown and rule.if_unknown is Unknown.SPARED:
+            continue
+        if SystemFlag.FAILOVER in rule.unless and _failover_spares(system, rule.when, params):
+            if hit.state is SystemState.RUNNING:
+                hit.state = SystemState.FAILED_OVER
+                hit.reasons.append(f"{rule.because}; fails over to {system.failover_site}")
+            continue
+        reason = rule.because
+        if result.unknown:
+            missing = ", ".join(_LABEL.get(u, u) for u in result.unknown)
+            reason += f" (its {missing} is not recorded: assumed affected)"
+            hit.assumed = True
+        state = (SystemState.DESTROYED if rule.effect is SystemEffect.DESTROYED
+                 else SystemState.UNAVAILABLE)
+        if hit.state in (SystemState.RUNNING, SystemState.FAILED_OVER) or (
+                state is SystemState.DESTROYED and hit.state is SystemState.UNAVAILABLE):
+            if hit.state is SystemState.FAILED_OVER:
+                hit.reasons.clear()
+            hit.state = state
+        hit.reasons.append(reason)
+    return hit
 
-    A breadth-first walk over reversed dependencies: each system is visited once, so dependency
-    cycles cannot loop."""
-    down = {sid for sid, h in hits.items()
-            if h.state in (SystemState.DESTROYED, SystemState.UNAVAILABLE)}
+
+def users_of(estate: Estate) -> dict[str, list[str]]:
+    """System id -> the systems that depend on it, in estate order."""
     needed_by: dict[str, list[str]] = {}
     for system in estate.systems:
         for dep in system.depends_on:
-            needed_by.setdefault(dep, []).append(system.id)
+            users = needed_by.get(dep)
+            if users is None:
+                needed_by[dep] = [system.id]
+            else:
+                users.append(system.id)
+    return needed_by
+
+
+def propagate(estate: Estate, hits: dict[str, SystemHit],
+              needed_by: dict[str, list[str]] | None = None) -> None:
+    """Mark running systems that need a down system (directly or through others) as down too,
+    adding them to ``hits`` if the rules left them untouched.
+
+    A breadth-first walk over reversed dependencies: each system is visited once, so dependency
+    cycles cannot loop. ``needed_by`` is ``users_of(estate)``, when the caller has it."""
+    down = {sid for sid, h in hits.items()
+            if h.state is SystemState.DESTROYED or h.state is SystemState.UNAVAILABLE}
+    if needed_by is None:
+        needed_by = users_of(estate)
     queue = deque(sorted(down))
     seen = set(down)
     while queue:
         current = queue.popleft()
         for user in needed_by.get(current, []):
             hit = hits.get(user)
-            if hit is None:
-                continue
+            if hit is None:  # untouched by the rules, running until now
+                hit = hits[user] = SystemHit()
             if current not in hit.waits_for:
                 hit.waits_for.append(current)
             if user in seen:

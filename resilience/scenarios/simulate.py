@@ -12,7 +12,6 @@ from resilience.config import RestoreSettings
 from resilience.durations import format_duration
 from resilience.gcpause import gc_paused
 from resilience.model import Estate, Hosting, Service, System, SystemKind
-from resilience.model.construct import construct
 from resilience.policy import Policy
 from resilience.scenarios.gaps import COPY_CODE_GAP, gap
 from resilience.scenarios.interface import (
@@ -31,10 +30,18 @@ from resilience.scenarios.interface import (
 )
 from resilience.scenarios.loading import parameter_warnings, resolve_parameters
 from resilience.scenarios.ordering import KIND_RANK, cycles, restore_order
-from resilience.scenarios.propagation import apply_system_rules, propagate, service_hits
-from resilience.scenarios.survival import best_copy, judge_copies
+from resilience.scenarios.outcomes import maker
+from resilience.scenarios.propagation import (
+    apply_system_rules,
+    propagate,
+    service_hits,
+    users_of,
+)
+from resilience.scenarios.survival import CopyJudge, best_copy
 from resilience.scenarios.timeline import clock, rto_for, schedule, step_duration
 
+_make_system_outcome = maker(SystemOutcome)
+_make_restore_step = maker(RestoreStep)
 _DOWN = (SystemState.DESTROYED, SystemState.UNAVAILABLE, SystemState.DEPENDENCY_DOWN)
 _WORKS = (Recovery.RESTORE, Recovery.REBUILD, Recovery.AFTER_DEPENDENCIES)
 _DEAD = (Recovery.NO_VIABLE_PATH, Recovery.BLOCKED)
@@ -106,14 +113,15 @@ def _first_recovery(system: System, state: SystemState, copies: list[CopyOutcome
 
 
 def _spread_blocks(estate: Estate, recovery: dict[str, Recovery],
-                   blocked_by: dict[str, list[str]], reasons: dict[str, list[str]]) -> None:
+                   blocked_by: dict[str, list[str]], reasons: dict[str, list[str]],
+                   needed_by: dict[str, list[str]] | None = None) -> None:
     """A system that needs one with no viable path is blocked; one that needs a system waiting
     on its provider waits too. Two breadth-first walks over reversed dependencies (blocking
-    first, as it is the worse), each visiting a system once: linear, and cycles cannot loop."""
-    needed_by: dict[str, list[str]] = {}
-    for system in estate.systems:
-        for dep in system.depends_on:
-            needed_by.setdefault(dep, []).append(system.id)
+    first, as it is the worse), each visiting a system once: linear, and cycles cannot loop.
+
+    ``recovery`` may leave out systems that need no recovery (nothing they need is down)."""
+    if needed_by is None:
+        needed_by = users_of(estate)
     for sources, becomes, words in (
             (_DEAD, Recovery.BLOCKED, "cannot be brought back"),
             ((Recovery.WAIT_FOR_PROVIDER,), Recovery.WAIT_FOR_PROVIDER, "waits for its provider")):
@@ -121,25 +129,46 @@ def _spread_blocks(estate: Estate, recovery: dict[str, Recovery],
         while queue:
             current = queue.popleft()
             for user in needed_by.get(current, []):
-                if recovery[user] not in _WORKS:
+                if recovery.get(user, Recovery.NOT_NEEDED) not in _WORKS:
                     continue
                 recovery[user] = becomes
                 if becomes is Recovery.BLOCKED:
-                    blocked_by[user].append(current)
+                    blocked_by.setdefault(user, []).append(current)
                 reasons[user].append(f"needs {estate.system_by_id[current].name}, which {words}")
                 queue.append(user)
 
 
-def _effective_tiers(estate: Estate) -> dict[str, int]:
-    """Each system's most critical tier: its own, or that of anything that needs it, directly
-    or not (a hypervisor under a tier-1 database is tier 1). Visits each edge once per
-    improvement, so cycles terminate."""
-    best = {s.id: t for s in estate.systems if (t := estate.system_tier(s)) is not None}
-    queue = deque(sorted(best, key=lambda sid: best[sid]))
+def _effective_tiers(estate: Estate, needs: dict[str, list[str]] | None = None
+                     ) -> dict[str, int]:
+    """Each system's most critical tier, where something that needs it makes it more critical
+    than its own (a hypervisor under a tier-1 database is tier 1); look up any other system's
+    own tier. ``needs`` maps systems to what they depend on (those with no dependencies may be
+    left out).
+
+    Visits each edge once per improvement, so cycles terminate. The result is the same whatever
+    order the improvements come in, so the walk starts only from systems that need something."""
+    by_id = estate.system_by_id
+    if needs is None:
+        needs = {s.id: s.depends_on for s in estate.systems}
+    best: dict[str, int] = {}
+    for sid, deps in needs.items():
+        if deps:
+            system = by_id[sid]
+            tier = system.tier if system.tier is not None else estate.system_tier(system)
+            if tier is not None:
+                best[sid] = tier
+    queue = deque(sorted(best, key=best.__getitem__))
     while queue:
         sid = queue.popleft()
-        for dep in estate.system_by_id[sid].depends_on:
-            if dep in estate.system_by_id and best[sid] < best.get(dep, 99):
+        for dep in needs.get(sid, ()):
+            if dep not in by_id:
+                continue
+            current = best.get(dep)
+            if current is None:
+                current = estate.system_tier(by_id[dep])
+                if current is None:
+                    current = 99
+            if best[sid] < current:
                 best[dep] = best[sid]
                 queue.append(dep)
     return best
@@ -173,41 +202,53 @@ def simulate(estate: Estate, policy: Policy, scenario: Scenario,
     """Run ``scenario`` against ``estate``; pure: the estate is not changed."""
     options = options or SimulationOptions()
     params = resolve_parameters(scenario, estate, options.params)
+    by_id = estate.system_by_id
+    # Only the systems the scenario touches are in ``hits``; the rest (most of a large estate)
+    # run untouched, and only need their outcome written.
     hits = apply_system_rules(estate, scenario, params)
-    propagate(estate, hits)
-    copies = judge_copies(estate, scenario, params)
+    needed_by = users_of(estate)
+    propagate(estate, hits, needed_by)
+    judge = CopyJudge(scenario, params)
+    backups = estate.backups_by_system
 
+    copies: dict[str, list[CopyOutcome]] = {}
     recovery: dict[str, Recovery] = {}
     chosen: dict[str, CopyOutcome | None] = {}
-    reasons = {s.id: list(hits[s.id].reasons) for s in estate.systems}
-    blocked_by: dict[str, list[str]] = {s.id: [] for s in estate.systems}
-    for system in estate.systems:
-        recovery[system.id], chosen[system.id] = _first_recovery(
-            system, hits[system.id].state, copies.get(system.id, []))
-    _spread_blocks(estate, recovery, blocked_by, reasons)
+    # The hits are this run's own: their reason lists are extended in place.
+    reasons = {sid: hit.reasons for sid, hit in hits.items()}
+    blocked_by: dict[str, list[str]] = {}
+    for sid, hit in hits.items():
+        if hit.state is SystemState.RUNNING or hit.state is SystemState.FAILED_OVER:
+            continue
+        system = by_id[sid]
+        own = copies[sid] = judge.judge(backups.get(sid, []), system)
+        recovery[sid], chosen[sid] = _first_recovery(system, hit.state, own)
+    _spread_blocks(estate, recovery, blocked_by, reasons, needed_by)
 
     # Order and time the systems that can come back.
-    nodes = [s.id for s in estate.systems if recovery[s.id] in _WORKS]
-    needs = {s.id: list(s.depends_on) for s in estate.systems}
-
-    urgency = _effective_tiers(estate)
+    nodes = [sid for sid, rec in recovery.items() if rec in _WORKS]
+    needs = {sid: s.depends_on for sid, s in by_id.items() if s.depends_on}  # read only
+    urgency = _effective_tiers(estate, needs)
 
     def priority(sid: str):
-        system = estate.system_by_id[sid]
-        return (KIND_RANK.get(system.kind, 2), urgency.get(sid, 99), sid)
+        system = by_id[sid]
+        tier = urgency.get(sid)
+        if tier is None:
+            tier = estate.system_tier(system)
+        return (KIND_RANK.get(system.kind, 2), 99 if tier is None else tier, sid)
 
     order, in_cycle = restore_order(nodes, needs, priority)
-    times = {sid: step_duration(estate.system_by_id[sid].kind, recovery[sid], chosen[sid],
+    times = {sid: step_duration(by_id[sid].kind, recovery[sid], chosen[sid],
                                 options.restore) for sid in order}
     slots = schedule(order, {k: v.value for k, v in times.items()}, needs, in_cycle,
                      options.restore)
-    services_of = {sid: [s.id for s in svcs] for sid, svcs in estate.services_by_system.items()}
+    services_by_system = estate.services_by_system
     admins = _backup_admins(estate)
     steps: list[RestoreStep] = []
     for i, sid in enumerate(order, start=1):
-        system = estate.system_by_id[sid]
+        system = by_id[sid]
         copy = chosen[sid]
-        steps.append(RestoreStep(
+        steps.append(_make_restore_step(   # from validated estate data and our own enums
             order=i, system=sid, name=system.name, action=recovery[sid],
             copy_id=copy.id if copy else None, where=copy.where if copy else None,
             who=_who(estate, copy.trust_domain, admins) if copy else [],
@@ -218,26 +259,52 @@ def simulate(estate: Estate, policy: Policy, scenario: Scenario,
             duration_basis=times[sid].basis, start=slots[sid].start, finish=slots[sid].finish,
             after=[d for d in system.depends_on
                    if d in slots and d != sid and slots[d].finish <= slots[sid].start],
-            in_cycle=sid in in_cycle, services=services_of.get(sid, []),
+            in_cycle=sid in in_cycle,
+            services=[svc.id for svc in services_by_system.get(sid, [])],
         ))
 
-    systems_out = [
-        construct(SystemOutcome,   # from validated estate data; see CopyOutcome
-            id=s.id, name=s.name, kind=s.kind.value, hosting=s.hosting.value,
-            tier=estate.system_tier(s), state=hits[s.id].state, reasons=reasons[s.id],
-            assumed=hits[s.id].assumed, recovery=recovery[s.id],
-            copy_id=(chosen[s.id].id if chosen[s.id] and recovery[s.id] is Recovery.RESTORE
-                     else None),
-            copies=copies.get(s.id, []), waits_for=sorted(hits[s.id].waits_for),
-            blocked_by=blocked_by[s.id], services=services_of.get(s.id, []),
+    systems_out: list[SystemOutcome] = []
+    down: dict[str, SystemOutcome] = {}   # the systems that are down, for their services
+    notable: list[SystemOutcome] = []     # those with anything to say, for the gaps
+    kind_text = {kind: kind.value for kind in SystemKind}
+    hosting_text = {hosting: hosting.value for hosting in Hosting}
+    for s in estate.systems:
+        sid = s.id
+        system = by_id[sid]  # the same, unless an id is repeated: then the last one counts
+        svcs = services_by_system.get(sid)
+        tier = system.tier if system.tier is not None else estate.system_tier(system)
+        hit = hits.get(sid)
+        if hit is None:  # untouched: running, nothing to say but its copies
+            systems_out.append(_make_system_outcome(
+                id=sid, name=s.name, kind=kind_text[s.kind], hosting=hosting_text[s.hosting],
+                tier=tier, state=SystemState.RUNNING, reasons=[], assumed=False,
+                recovery=Recovery.NOT_NEEDED, copy_id=None,
+                copies=judge.judge(backups.get(sid, []), system), waits_for=[], blocked_by=[],
+                services=[svc.id for svc in svcs] if svcs else [],
+            ))
+            continue
+        rec = recovery.get(sid, Recovery.NOT_NEEDED)
+        copy = chosen.get(sid)
+        own = copies.get(sid)
+        if own is None:
+            own = judge.judge(backups.get(sid, []), system)
+        outcome = _make_system_outcome(
+            id=sid, name=s.name, kind=kind_text[s.kind], hosting=hosting_text[s.hosting],
+            tier=tier, state=hit.state, reasons=reasons[sid], assumed=hit.assumed, recovery=rec,
+            copy_id=copy.id if copy is not None and rec is Recovery.RESTORE else None,
+            copies=own, waits_for=sorted(hit.waits_for), blocked_by=blocked_by.get(sid, []),
+            services=[svc.id for svc in svcs] if svcs else [],
         )
-        for s in estate.systems
-    ]
-    by_id = {s.id: s for s in systems_out}
+        systems_out.append(outcome)
+        if hit.state in _DOWN:
+            down[sid] = outcome
+        elif sid in down:  # a later system with the same id wins, as everywhere else
+            del down[sid]
+        if rec is not Recovery.NOT_NEEDED or hit.assumed:
+            notable.append(outcome)
     finish = {st.system: st.finish for st in steps}
-    services_out = _services(estate, policy, by_id, finish,
-                             service_hits(estate, scenario, params))
-    system_cycles = cycles([s.id for s in estate.systems], needs)
+    services_out = _services(estate, policy, down, finish, service_hits(estate, scenario, params))
+    system_cycles = cycles(list(needs), needs)
     sim = Simulation(
         scenario=scenario.id, title=scenario.title, summary=scenario.summary,
         organisation=estate.organisation.name, parameters=params, as_of=options.as_of,
@@ -246,23 +313,31 @@ def simulate(estate: Estate, policy: Policy, scenario: Scenario,
         services=services_out, systems=systems_out, restore_plan=steps, cycles=system_cycles,
         lessons=list(scenario.lessons),
     )
-    sim.gaps.extend(_gaps(estate, policy, sim, in_cycle))
+    sim.gaps.extend(_gaps(estate, policy, sim, in_cycle, notable))
     sim.warnings.extend(parameter_warnings(scenario, params) + _warnings(estate, sim))
     return sim
 
 
-def _service_base(svc: Service, systems: dict[str, SystemOutcome], finish: dict[str, timedelta],
-                  direct: list[str]) -> tuple[ServiceStatus, list[str], timedelta | None]:
+def _service_base(svc: Service, down: dict[str, SystemOutcome], finish: dict[str, timedelta],
+                  direct: list[str]) -> tuple[ServiceStatus, list[str], timedelta | None,
+                                              list[str], list[str]]:
+    """A service's status from its own systems, with its reasons, when it is back, and which
+    of its systems are lost and which are down."""
     status = ServiceStatus.RUNNING
     why: list[str] = list(direct)
     back: timedelta | None = timedelta(0)
+    lost: list[str] = []
+    out_of_action: list[str] = []
     if direct:
         status = ServiceStatus.DOWN_WAITING
         back = None
     for sid in svc.systems:
-        out = systems.get(sid)
-        if out is None or out.state not in _DOWN:
+        out = down.get(sid)
+        if out is None:
             continue
+        out_of_action.append(sid)
+        if out.state is not SystemState.DEPENDENCY_DOWN:
+            lost.append(sid)
         if out.recovery in _DEAD:
             new = ServiceStatus.DOWN_UNRECOVERABLE
             why.append(f"{out.name}: no viable restore path"
@@ -279,12 +354,13 @@ def _service_base(svc: Service, systems: dict[str, SystemOutcome], finish: dict[
             back = max(back, finish.get(sid, timedelta(0)))
         else:
             back = None
-    return status, why, back
+    return status, why, back, lost, out_of_action
 
 
-def _services(estate: Estate, policy: Policy, systems: dict[str, SystemOutcome],
+def _services(estate: Estate, policy: Policy, down: dict[str, SystemOutcome],
               finish: dict[str, timedelta], direct: dict[str, list[str]]) -> list[ServiceOutcome]:
-    base = {svc.id: _service_base(svc, systems, finish, direct.get(svc.id, []))
+    """Each service's outcome; ``down`` holds the outcomes of the systems that are down."""
+    base = {svc.id: _service_base(svc, down, finish, direct.get(svc.id, []))
             for svc in estate.services}
     status = {k: v[0] for k, v in base.items()}
     why = {k: list(v[1]) for k, v in base.items()}
@@ -325,31 +401,34 @@ def _services(estate: Estate, policy: Policy, systems: dict[str, SystemOutcome],
     for svc in estate.services:
         st = status[svc.id]
         rto, rto_source = rto_for(svc.rto, svc.tier, policy)
-        down = st is not ServiceStatus.RUNNING
-        eta = back[svc.id] if down else None
+        is_down = st is not ServiceStatus.RUNNING
+        eta = back[svc.id] if is_down else None
         meets = None
         late = None
-        if down and rto is not None:
+        if is_down and rto is not None:
             meets = eta is not None and eta <= rto
             if eta is not None and eta > rto:
                 late = eta - rto
         fb = svc.manual_fallback
+        lost, out_of_action = base[svc.id][3], base[svc.id][4]
         out.append(ServiceOutcome(
             id=svc.id, name=svc.name, tier=svc.tier, owner=svc.owner, status=st,
-            reasons=why[svc.id],
-            systems_lost=[s for s in svc.systems if s in systems
-                          and systems[s].state in (SystemState.DESTROYED, SystemState.UNAVAILABLE)],
-            systems_down=[s for s in svc.systems if s in systems and systems[s].state in _DOWN],
-            on_fallback=down and fb is not None, fallback=fb.description if fb else None,
+            reasons=why[svc.id], systems_lost=lost, systems_down=out_of_action,
+            on_fallback=is_down and fb is not None, fallback=fb.description if fb else None,
             reentry_plan=fb.reentry_plan if fb else None,
             rto=rto, rto_source=rto_source, back_after=eta, meets_rto=meets, late_by=late,
         ))
     return out
 
 
-def _gaps(estate: Estate, policy: Policy, sim: Simulation, in_cycle: set[str]) -> list[Gap]:
+def _gaps(estate: Estate, policy: Policy, sim: Simulation, in_cycle: set[str],
+          notable: list[SystemOutcome] | None = None) -> list[Gap]:
+    """What makes recovery impossible or late. ``notable`` is the simulation's systems that
+    need recovery or were judged on missing data, in order (no other system has a gap)."""
     out: list[Gap] = []
-    for s in sim.systems:
+    for s in sim.systems if notable is None else notable:
+        if s.recovery is Recovery.NOT_NEEDED and not s.assumed:
+            continue  # nothing below applies: most of a large estate
         system = estate.system_by_id[s.id]
         if s.recovery is Recovery.REBUILD and system.rebuild_documented is not True:
             out.append(gap(GapCode.NO_REBUILD, s.id,

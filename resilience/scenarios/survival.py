@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from resilience.model import BackupCopy, Estate, System
 from resilience.model.construct import construct
 from resilience.scenarios.interface import (
@@ -12,7 +14,9 @@ from resilience.scenarios.interface import (
     Unknown,
 )
 from resilience.scenarios.matching import Bound, bind, evaluate
+from resilience.scenarios.outcomes import maker
 
+_make_copy_outcome = maker(CopyOutcome)
 _LABEL = {"trust_domain": "trust domain", "tool": "backup tool", "kind": "copy kind",
           "system": "system", "id": "copy"}
 _FLAG_WORDS = {
@@ -110,15 +114,56 @@ def _lost_code(field: str) -> str:
             "account": "same-account", "system": "same-system"}.get(field, "not-isolated")
 
 
+class CopyJudge:
+    """Judges copies for one scenario run, each distinct situation once.
+
+    A copy's verdict and where it lives depend only on a few of its fields and on where its
+    system lives, and an estate repeats the same few combinations across thousands of copies:
+    each combination goes through ``judge_copy`` once, and every other copy in it only gets its
+    own outcome built."""
+
+    def __init__(self, scenario: Scenario, params: dict[str, str]) -> None:
+        self._scenario = scenario
+        self._params = params
+        self._rules = [(rule, bind(rule.when, params)) for rule in scenario.backups]
+        # Everything judge_copy reads of a copy: where it lives (site, region, account, offsite,
+        # offline), the other fields the rules name, and the flags that can spare it.
+        read = ["site", "region", "account", "offsite", "offline"]
+        read += sorted({name for _, bound in self._rules for name, _ in bound} - set(read))
+        read += sorted({_attr(flag) for rule, _ in self._rules for flag in rule.unless}
+                       - set(read))
+        self._own = itemgetter(*read)
+        self._verdicts: dict[tuple, tuple[bool, str, str, bool, str]] = {}
+
+    def judge(self, copies: list[BackupCopy], system: System | None) -> list[CopyOutcome]:
+        """The outcomes of ``copies``, all of them copies of ``system``."""
+        place = None if system is None else (system.site, system.region, system.account)
+        own, verdicts, out = self._own, self._verdicts, []
+        for copy in copies:
+            fields = copy.__dict__  # the validated values; read directly, as it is faster
+            key = (own(fields), place)
+            verdict = verdicts.get(key)
+            if verdict is None:
+                judged = judge_copy(copy, system, self._scenario, self._params, self._rules)
+                verdict = verdicts[key] = (judged.survives, judged.reason, judged.code,
+                                           judged.assumed, judged.where)
+            out.append(_make_copy_outcome(
+                id=fields["id"], system=fields["system"], survives=verdict[0],
+                reason=verdict[1], code=verdict[2], assumed=verdict[3], where=verdict[4],
+                tool=fields["tool"], trust_domain=fields["trust_domain"],
+                last_success=fields["last_success"],
+                restore_test_duration=fields["restore_test_duration"],
+                restore_test_passed=fields["restore_test_passed"],
+            ))
+        return out
+
+
 def judge_copies(estate: Estate, scenario: Scenario,
                  params: dict[str, str]) -> dict[str, list[CopyOutcome]]:
     """Every copy's fate, grouped by system."""
-    out: dict[str, list[CopyOutcome]] = {}
-    rules = [(rule, bind(rule.when, params)) for rule in scenario.backups]
-    for copy in estate.backups:
-        system = estate.system_by_id.get(copy.system)
-        out.setdefault(copy.system, []).append(judge_copy(copy, system, scenario, params, rules))
-    return out
+    judge = CopyJudge(scenario, params)
+    return {sid: judge.judge(copies, estate.system_by_id.get(sid))
+            for sid, copies in estate.backups_by_system.items()}
 
 
 def best_copy(copies: list[CopyOutcome]) -> CopyOutcome | None:
