@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from resilience.durations import format_duration
@@ -26,22 +26,43 @@ def backed_up_by_us(system: System) -> bool:
     return system.kind not in NOT_BACKED_UP_BY_US and system.hosting != Hosting.SAAS
 
 
-def tiered_systems(ctx: CheckContext) -> list[tuple[System, TierPolicy]]:
+class Tiered(NamedTuple):
+    """A system we back up that has a tier policy, with the facts most backup checks start
+    from, worked out once per run."""
+
+    system: System
+    tier: TierPolicy
+    copies: list[BackupCopy]  # its restorable copies (see restorable_copies); do not mutate
+    rpo: timedelta  # the strictest RPO of its users (see _targets)
+    rto: timedelta
+    max_backup_age: timedelta  # how old its last good backup may be: rpo * backup_max_age_factor
+
+
+def tiered_systems(ctx: CheckContext) -> list[Tiered]:
     """Systems we back up that have a tier policy (their own, a service's, or the default);
     worked out once per run, as most backup checks start from it."""
     found = ctx._cache.get("tiered-systems")
     if found is None:
-        found = ctx._cache["tiered-systems"] = [
-            (system, tier) for system in ctx.estate.systems if backed_up_by_us(system)
-            for tier in (ctx.tier_policy(system),) if tier is not None]
+        factor = ctx.policy.continuity.backup_max_age_factor
+        max_ages: dict[timedelta, timedelta] = {}  # few distinct RPOs; the product is not cheap
+        found = ctx._cache["tiered-systems"] = []
+        for system in ctx.estate.systems:
+            tier = ctx.tier_policy(system) if backed_up_by_us(system) else None
+            if tier is not None:
+                rpo, rto = _targets(ctx, system, tier)
+                max_age = max_ages.get(rpo)
+                if max_age is None:
+                    max_age = max_ages[rpo] = rpo * factor
+                found.append(Tiered(system, tier, restorable_copies(ctx, system), rpo, rto,
+                                    max_age))
     return found
 
 
 def tiered_restorable_copies(ctx: CheckContext) -> Iterator[BackupCopy]:
     """Every non-replica copy of a tiered system we back up (untiered systems are reported by
     backup_untiered_systems)."""
-    for system, _ in tiered_systems(ctx):
-        yield from restorable_copies(ctx, system)
+    for t in tiered_systems(ctx):
+        yield from t.copies
 
 
 def restorable_copies(ctx: CheckContext, system: System) -> list[BackupCopy]:
@@ -57,49 +78,69 @@ def restorable_copies(ctx: CheckContext, system: System) -> list[BackupCopy]:
 
 
 def replicas(ctx: CheckContext, system: System) -> list[BackupCopy]:
-    return [c for c in _all_copies(ctx, system) if c.kind == CopyKind.REPLICA]
-
-
-def _all_copies(ctx: CheckContext, system: System) -> list[BackupCopy]:
-    return ctx.estate.backups_by_system.get(system.id, [])
+    """A system's replicas (usually none; looked up for every system, so indexed once)."""
+    by_system = ctx._cache.get("replicas")
+    if by_system is None:
+        by_system = ctx._cache["replicas"] = {}
+        for copy in ctx.estate.backups:
+            if copy.kind == CopyKind.REPLICA:
+                by_system.setdefault(copy.system, []).append(copy)
+    return by_system.get(system.id, [])
 
 
 def most_critical_tier(ctx: CheckContext) -> TierPolicy:
     return ctx.policy.tiers[min(ctx.policy.tiers)]
 
 
-def _target(ctx: CheckContext, system: System, tier: TierPolicy, name: str) -> timedelta:
-    """The strictest RPO or RTO any user of this system asks for.
+def _targets(ctx: CheckContext, system: System, tier: TierPolicy) -> tuple[timedelta, timedelta]:
+    """The strictest RPO and RTO any user of this system asks for.
 
     A service's own ``rpo``/``rto`` replaces its tier's, so it can loosen as well as tighten;
     a system used by several services must meet the strictest of them.
+    (Worked out once per system and run by tiered_systems: checks read ``Tiered.rpo``.)
     """
-    key = ("target", name, system.id, id(tier))  # tier policies live as long as the run
-    if key in ctx._cache:  # the same system's targets are asked for by several checks
-        return ctx._cache[key]
-    values: list[timedelta] = []
+    services = ctx.estate.services_by_system.get(system.id)
+    if not services:  # most systems: their own tier, or the default
+        return tier.rpo, tier.rto
+    rpos: list[timedelta] = []
+    rtos: list[timedelta] = []
     if system.tier is not None:
         own = ctx.policy.tier(system.tier)
         if own is not None:
-            values.append(getattr(own, name))
-    for svc in ctx.estate.services_by_system.get(system.id, []):
-        override = getattr(svc, name)
-        if override is not None:
-            values.append(override)
-            continue
-        svc_tier = ctx.policy.tier(svc.tier)
-        if svc_tier is not None:
-            values.append(getattr(svc_tier, name))
-    ctx._cache[key] = found = min(values) if values else getattr(tier, name)
+            rpos.append(own.rpo)
+            rtos.append(own.rto)
+    asked = _asked_by_service(ctx)
+    for svc in services:
+        rpo, rto = asked[id(svc)]
+        if rpo is not None:
+            rpos.append(rpo)
+        if rto is not None:
+            rtos.append(rto)
+    return (min(rpos) if rpos else tier.rpo), (min(rtos) if rtos else tier.rto)
+
+
+def _asked_by_service(ctx: CheckContext) -> dict[int, tuple[timedelta | None, timedelta | None]]:
+    """Each service's RPO and RTO (its own, else its tier's; None when it has neither), by
+    service object: worked out once per run, as a service serves many systems."""
+    found = ctx._cache.get("service-targets")
+    if found is None:
+        found = ctx._cache["service-targets"] = {}
+        for svc in ctx.estate.services:
+            svc_tier = ctx.policy.tier(svc.tier)
+            rpo, rto = svc.rpo, svc.rto
+            if svc_tier is not None:
+                rpo = svc_tier.rpo if rpo is None else rpo
+                rto = svc_tier.rto if rto is None else rto
+            found[id(svc)] = (rpo, rto)
     return found
 
 
 def required_rpo(ctx: CheckContext, system: System, tier: TierPolicy) -> timedelta:
-    return _target(ctx, system, tier, "rpo")
+    return _targets(ctx, system, tier)[0]
 
 
 def required_rto(ctx: CheckContext, system: System, tier: TierPolicy) -> timedelta:
-    return _target(ctx, system, tier, "rto")
+    return _targets(ctx, system, tier)[1]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -113,11 +154,28 @@ def dur(value: timedelta | None) -> str:
     return format_duration(value)
 
 
+def day(when: datetime) -> str:
+    """The date of ``when`` as YYYY-MM-DD."""
+    # strftime is slow and estate dates repeat, so UTC times (all the model holds) are
+    # memoised; times in other zones are not, as equal instants can fall on different dates.
+    return _utc_day(when) if when.tzinfo is UTC else f"{when:%Y-%m-%d}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_day(when: datetime) -> str:
+    return f"{when:%Y-%m-%d}"
+
+
+_TWO_HOURS = timedelta(hours=2)
+_TWO_DAYS = timedelta(days=2)
+_ZERO = timedelta(0)
+
+
 def age_words(age: timedelta) -> str:
     """An age rounded for reading: minutes, then hours, then days."""
-    if age < timedelta(hours=2):
+    if age < _TWO_HOURS:
         return f"{max(0, int(age.total_seconds() // 60))}m"
-    if age < timedelta(days=2):
+    if age < _TWO_DAYS:
         return f"{int(age.total_seconds() // 3600)}h"
     return f"{age.days}d"
 
@@ -126,7 +184,11 @@ def age_text(ctx: CheckContext, when) -> str:
     age = ctx.age(when)
     if age is None:
         return "of unknown age"
-    return "just now" if age < timedelta(0) else f"{age_words(age)} old"
+    return _age_text(age)
+
+
+def _age_text(age: timedelta) -> str:
+    return "just now" if age < _ZERO else f"{age_words(age)} old"
 
 
 # --- three-valued tests over copies ------------------------------------------------------
@@ -140,11 +202,15 @@ class Outcome(NamedTuple):
     missing: tuple[str, ...] = ()  # the unrecorded facts behind an unknown, for one sentence
 
 
+# Outcomes are immutable and their texts come from a few fixed phrases, so the common ones
+# are memoised: several checks make them for every copy.
+@functools.lru_cache(maxsize=256)
 def not_recorded(what: str) -> Outcome:
     """Unknown because ``what`` is not in the estate."""
     return Outcome(None, f"{what} is not recorded", (what,))
 
 
+@functools.lru_cache(maxsize=1024)
 def fact(value: bool | None, yes: str, no: str, field: str) -> Outcome:
     if value is None:
         return not_recorded(field)
@@ -245,10 +311,71 @@ def recent(ctx: CheckContext, when, limit: timedelta, what: str) -> Outcome:
         return not_recorded(what)
     age = ctx.now - when
     if age < -_CLOCK_SLACK:
-        return Outcome(None, f"{what} is dated {when:%Y-%m-%d}, after the time of evaluation")
+        return Outcome(None, f"{what} is dated {day(when)}, after the time of evaluation")
     if age <= limit:
-        return Outcome(True, f"{what} {age_text(ctx, when)}")
-    return Outcome(False, f"{what} {age_text(ctx, when)}, more than {dur(limit)}")
+        return Outcome(True, f"{what} {_age_text(age)}")
+    return Outcome(False, f"{what} {_age_text(age)}, more than {dur(limit)}")
+
+
+class CopyFacts:
+    """What several backup checks ask of the same copy, each worked out at most once per run.
+
+    Get the run's instance with ``copy_facts(ctx)``. Outcomes are kept per copy object (the
+    estate outlives the run). A copy is always judged against its own system, the only way
+    the checks ask: ``isolated`` and ``recent_success`` are not keyed by the system.
+    """
+
+    __slots__ = ("_ctx", "_immutable", "_offline", "_isolated", "_attack_proof", "_recent")
+
+    def __init__(self, ctx: CheckContext) -> None:
+        self._ctx = ctx
+        self._immutable: dict[int, Outcome] = {}
+        self._offline: dict[int, Outcome] = {}
+        self._isolated: dict[int, Outcome] = {}
+        self._attack_proof: dict[int, Outcome] = {}
+        self._recent: dict[int, Outcome] = {}
+
+    def immutable(self, copy: BackupCopy) -> Outcome:
+        found = self._immutable.get(id(copy))
+        if found is None:
+            found = self._immutable[id(copy)] = immutability(copy)
+        return found
+
+    def offline(self, copy: BackupCopy) -> Outcome:
+        found = self._offline.get(id(copy))
+        if found is None:
+            found = self._offline[id(copy)] = offline(copy)
+        return found
+
+    def isolated(self, copy: BackupCopy, system: System) -> Outcome:
+        found = self._isolated.get(id(copy))
+        if found is None:
+            found = self._isolated[id(copy)] = isolation(copy, system)
+        return found
+
+    def attack_proof(self, copy: BackupCopy, system: System) -> Outcome:
+        """Immutable, offline or air-gapped, or deletable only from another trust domain."""
+        found = self._attack_proof.get(id(copy))
+        if found is None:
+            found = self._attack_proof[id(copy)] = any_of(
+                self.immutable(copy), self.offline(copy), self.isolated(copy, system))
+        return found
+
+    def recent_success(self, copy: BackupCopy, of: Tiered) -> Outcome:
+        """Whether the copy's last success is within its system's ``max_backup_age``."""
+        found = self._recent.get(id(copy))
+        if found is None:
+            found = self._recent[id(copy)] = recent(self._ctx, copy.last_success,
+                                                    of.max_backup_age, "last success")
+        return found
+
+
+def copy_facts(ctx: CheckContext) -> CopyFacts:
+    """The run's shared CopyFacts."""
+    found = ctx._cache.get("copy-facts")
+    if found is None:
+        found = ctx._cache["copy-facts"] = CopyFacts(ctx)
+    return found
 
 
 def backups_gap(ctx: CheckContext, system: System, anywhere: bool = False) -> str | None:
@@ -281,6 +408,8 @@ def judge_any(check: Check, ctx: CheckContext, system: System, copies: Iterable[
     for c in copies:  # the first copy that passes decides; the others need no judging
         t = test(c)
         if t.ok is True:
+            if not ctx.keep_passes:  # a pass that is only counted needs no message
+                return check.passed(ctx, system, "")
             return check.passed(ctx, system, f"Has {need}: copy '{c.id}' ({t.why}).")
         results.append((c, t))
     unknown = [(c, t) for c, t in results if t.ok is None]
@@ -309,8 +438,8 @@ def sentence(text: str) -> str:
 
 def judge_copy(check: Check, ctx: CheckContext, copy: BackupCopy, test: Outcome) -> Finding:
     """A finding about one copy from one test."""
-    if test.ok is True:
-        return check.passed(ctx, copy, sentence(test.why))
+    if test.ok is True:  # (a pass that is only counted needs no message)
+        return check.passed(ctx, copy, sentence(test.why) if ctx.keep_passes else "")
     if test.ok is None:
         return check.errored(ctx, copy, f"Cannot judge: {test.why}.")
     return check.failed(ctx, copy, sentence(test.why))

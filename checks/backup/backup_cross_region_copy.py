@@ -9,7 +9,6 @@ from resilience.checks.backup._common import (
     Outcome,
     judge_any,
     not_recorded,
-    restorable_copies,
     tiered_systems,
 )
 
@@ -58,13 +57,14 @@ class BackupCrossRegionCopy(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            if not tier.cross_region_copy or system.hosting not in self.meta.applies_to:
+        for t in tiered_systems(ctx):
+            system = t.system
+            if not t.tier.cross_region_copy or system.hosting not in self.meta.applies_to:
                 continue
             if system.region is None:
                 yield self.errored(ctx, system,
                                    "Cannot judge: the system's region is not recorded.")
                 continue
-            yield judge_any(self, ctx, system, restorable_copies(ctx, system),
+            yield judge_any(self, ctx, system, t.copies,
                             lambda c, system=system: other_region(c, system),
                             "a copy in another region", anywhere=True)

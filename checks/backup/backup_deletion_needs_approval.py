@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from resilience.checks.backup._common import (
     any_of,
+    copy_facts,
     fact,
-    immutability,
     judge_copy,
-    offline,
     tiered_restorable_copies,
 )
 
@@ -59,13 +58,14 @@ class BackupDeletionNeedsApproval(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
+        facts = copy_facts(ctx)
         for copy in tiered_restorable_copies(ctx):
             test = any_of(
                 fact(copy.deletion_approval, "deleting it needs a second approver",
                      "one person can delete it", "whether deletion needs approval"),
                 fact(copy.soft_delete, "deleted data is kept in soft delete", "no soft delete",
                      "whether soft delete is on"),
-                immutability(copy),
-                offline(copy),
+                facts.immutable(copy),
+                facts.offline(copy),
             )
             yield judge_copy(self, ctx, copy, test)

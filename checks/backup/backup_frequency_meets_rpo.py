@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from datetime import timedelta
 
 from resilience.checks.backup._common import (
     Outcome,
     dur,
     judge_any,
     not_recorded,
-    required_rpo,
-    restorable_copies,
     tiered_systems,
 )
 
 from resilience.engine.interface import Check, CheckContext, CheckMeta, Finding, FrameworkRefs
 from resilience.model import DataKind, Domain, Hosting, Severity
+
+
+@functools.lru_cache(maxsize=4096)  # frequencies and RPOs take few values across an estate
+def often_enough(frequency: timedelta | None, rpo: timedelta) -> Outcome:
+    if frequency is None:
+        return not_recorded("its frequency")
+    return Outcome(frequency <= rpo, f"runs every {dur(frequency)} against an RPO of {dur(rpo)}")
 
 
 class BackupFrequencyMeetsRpo(Check):
@@ -54,14 +61,7 @@ class BackupFrequencyMeetsRpo(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            rpo = required_rpo(ctx, system, tier)
-
-            def often_enough(copy, rpo=rpo) -> Outcome:
-                if copy.frequency is None:
-                    return not_recorded("its frequency")
-                return Outcome(copy.frequency <= rpo,
-                            f"runs every {dur(copy.frequency)} against an RPO of {dur(rpo)}")
-
-            yield judge_any(self, ctx, system, restorable_copies(ctx, system), often_enough,
-                            f"a backup at least every {dur(rpo)}")
+        for t in tiered_systems(ctx):
+            yield judge_any(self, ctx, t.system, t.copies,
+                            lambda c, rpo=t.rpo: often_enough(c.frequency, rpo),
+                            f"a backup at least every {dur(t.rpo)}")

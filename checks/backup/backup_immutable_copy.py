@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from resilience.checks.backup._common import (
-    immutability,
+    copy_facts,
     judge_any,
-    restorable_copies,
     tiered_systems,
 )
 
@@ -57,8 +56,8 @@ class BackupImmutableCopy(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            if not tier.immutable_copy:
-                continue
-            yield judge_any(self, ctx, system, restorable_copies(ctx, system), immutability,
-                            "an immutable copy")
+        facts = copy_facts(ctx)
+        for t in tiered_systems(ctx):
+            if t.tier.immutable_copy:
+                yield judge_any(self, ctx, t.system, t.copies, facts.immutable,
+                                "an immutable copy")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from resilience.checks.backup._common import (
-    isolation,
+    copy_facts,
     judge_any,
-    restorable_copies,
     tiered_systems,
 )
 
@@ -59,9 +58,9 @@ class BackupIsolatedCopy(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            if not tier.isolated_copy:
-                continue
-            yield judge_any(self, ctx, system, restorable_copies(ctx, system),
-                            lambda c, system=system: isolation(c, system),
-                            "a copy in another trust domain", anywhere=True)
+        facts = copy_facts(ctx)
+        for t in tiered_systems(ctx):
+            if t.tier.isolated_copy:
+                yield judge_any(self, ctx, t.system, t.copies,
+                                lambda c, system=t.system: facts.isolated(c, system),
+                                "a copy in another trust domain", anywhere=True)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from resilience.checks.backup._common import (
+    copy_facts,
     dur,
     judge_any,
-    recent,
-    required_rpo,
-    restorable_copies,
     tiered_systems,
 )
 
@@ -52,11 +50,8 @@ class BackupLastSuccessRecent(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        factor = ctx.policy.continuity.backup_max_age_factor
-        for system, tier in tiered_systems(ctx):
-            limit = required_rpo(ctx, system, tier) * factor
-            yield judge_any(
-                self, ctx, system, restorable_copies(ctx, system),
-                lambda c, limit=limit: recent(ctx, c.last_success, limit, "last success"),
-                f"a successful backup in the last {dur(limit)}",
-            )
+        facts = copy_facts(ctx)
+        for t in tiered_systems(ctx):
+            yield judge_any(self, ctx, t.system, t.copies,
+                            lambda c, t=t: facts.recent_success(c, t),
+                            f"a successful backup in the last {dur(t.max_backup_age)}")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from resilience.checks.backup._common import judge_any, offline, restorable_copies, tiered_systems
+from resilience.checks.backup._common import (
+    copy_facts,
+    judge_any,
+    tiered_systems,
+)
 
 from resilience.engine.interface import Check, CheckContext, CheckMeta, Finding, FrameworkRefs
 from resilience.model import DataKind, Domain, Hosting, Severity
@@ -53,8 +57,8 @@ class BackupOfflineCopy(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            if not tier.offline_copy:
-                continue
-            yield judge_any(self, ctx, system, restorable_copies(ctx, system), offline,
-                            "an offline or air-gapped copy", anywhere=True)
+        facts = copy_facts(ctx)
+        for t in tiered_systems(ctx):
+            if t.tier.offline_copy:
+                yield judge_any(self, ctx, t.system, t.copies, facts.offline,
+                                "an offline or air-gapped copy", anywhere=True)

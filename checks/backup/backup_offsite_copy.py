@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from resilience.checks.backup._common import Outcome, judge_any, restorable_copies, tiered_systems
+from resilience.checks.backup._common import Outcome, judge_any, tiered_systems
 
 from resilience.engine.interface import Check, CheckContext, CheckMeta, Finding, FrameworkRefs
 from resilience.model import BackupCopy, DataKind, Domain, Hosting, Severity, System
@@ -54,9 +54,8 @@ class BackupOffsiteCopy(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            if not tier.offsite_copy:
-                continue
-            yield judge_any(self, ctx, system, restorable_copies(ctx, system),
-                            lambda c, system=system: offsite(c, system), "an offsite copy",
-                            anywhere=True)
+        for t in tiered_systems(ctx):
+            if t.tier.offsite_copy:
+                yield judge_any(self, ctx, t.system, t.copies,
+                                lambda c, system=t.system: offsite(c, system), "an offsite copy",
+                                anywhere=True)

@@ -7,15 +7,9 @@ from collections.abc import Iterator
 from resilience.checks.backup._common import (
     Outcome,
     all_of,
-    any_of,
+    copy_facts,
     dur,
-    immutability,
-    isolation,
     judge_any,
-    offline,
-    recent,
-    required_rpo,
-    restorable_copies,
     tiered_systems,
 )
 
@@ -62,16 +56,14 @@ class BackupProtectedCopyRecent(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        factor = ctx.policy.continuity.backup_max_age_factor
-        for system, tier in tiered_systems(ctx):
-            if not (tier.immutable_copy or tier.offline_copy or tier.isolated_copy):
+        facts = copy_facts(ctx)
+        for t in tiered_systems(ctx):
+            if not (t.tier.immutable_copy or t.tier.offline_copy or t.tier.isolated_copy):
                 continue
-            limit = required_rpo(ctx, system, tier) * factor
 
-            def protected_and_recent(copy, system=system, limit=limit) -> Outcome:
-                protected = any_of(immutability(copy), offline(copy), isolation(copy, system))
-                return all_of(protected, recent(ctx, copy.last_success, limit, "last success"))
+            def protected_and_recent(copy, t=t) -> Outcome:
+                return all_of(facts.attack_proof(copy, t.system), facts.recent_success(copy, t))
 
-            yield judge_any(self, ctx, system, restorable_copies(ctx, system),
-                            protected_and_recent,
-                            f"an attack-proof copy from the last {dur(limit)}", anywhere=True)
+            yield judge_any(self, ctx, t.system, t.copies, protected_and_recent,
+                            f"an attack-proof copy from the last {dur(t.max_backup_age)}",
+                            anywhere=True)

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from resilience.checks.backup._common import (
     backups_gap,
     replicas,
-    restorable_copies,
     tiered_systems,
 )
 
@@ -54,11 +53,11 @@ class BackupReplicationNotBackup(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, _tier in tiered_systems(ctx):
+        for t in tiered_systems(ctx):
+            system, copies = t.system, t.copies
             mirrors = replicas(ctx, system)
             if not mirrors:
                 continue  # not replicated: backup_system_has_copy judges it
-            copies = restorable_copies(ctx, system)
             if copies:
                 yield self.passed(ctx, system, f"Replicated ({len(mirrors)} replica(s)) and "
                                   f"backed up ({len(copies)} point-in-time copy(ies)).")

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from resilience.checks.backup._common import (
     backups_gap,
+    day,
     no_copy_text,
-    restorable_copies,
     sentence,
     tiered_systems,
 )
@@ -51,11 +51,10 @@ class BackupRestoreTestPassed(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, _tier in tiered_systems(ctx):
-            copies = restorable_copies(ctx, system)
-            gap = backups_gap(ctx, system)
+        for t in tiered_systems(ctx):
+            system, copies = t.system, t.copies
             if not copies:
-                if gap:
+                if gap := backups_gap(ctx, system):
                     yield self.errored(ctx, system, f"Cannot judge: {gap}.")
                 else:
                     yield self.failed(ctx, system, sentence(no_copy_text(ctx, system)))
@@ -66,11 +65,11 @@ class BackupRestoreTestPassed(Check):
                                    "for any copy (unknown, or never tested).")
             elif last.restore_test_passed is None:
                 yield self.errored(ctx, system, f"Cannot judge: the result of the restore test of "
-                                   f"copy '{last.id}' on {last.last_restore_test:%Y-%m-%d} is not "
+                                   f"copy '{last.id}' on {day(last.last_restore_test)} is not "
                                    "recorded.")
             elif last.restore_test_passed:
                 yield self.passed(ctx, system, f"The restore test of copy '{last.id}' on "
-                                  f"{last.last_restore_test:%Y-%m-%d} passed.")
+                                  f"{day(last.last_restore_test)} passed.")
             else:
                 yield self.failed(ctx, system, f"The latest restore test (copy '{last.id}', "
-                                  f"{last.last_restore_test:%Y-%m-%d}) failed.")
+                                  f"{day(last.last_restore_test)}) failed.")

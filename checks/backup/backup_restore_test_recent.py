@@ -8,7 +8,6 @@ from resilience.checks.backup._common import (
     dur,
     judge_any,
     recent,
-    restorable_copies,
     tiered_systems,
 )
 
@@ -57,10 +56,10 @@ class BackupRestoreTestRecent(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            limit = tier.restore_test_max_age
+        for t in tiered_systems(ctx):
+            limit = t.tier.restore_test_max_age
             yield judge_any(
-                self, ctx, system, restorable_copies(ctx, system),
+                self, ctx, t.system, t.copies,
                 lambda c, limit=limit: recent(ctx, c.last_restore_test, limit, "last restore test"),
                 f"a restore test in the last {dur(limit)}",
             )

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from resilience.checks.backup._common import (
     backups_gap,
+    day,
     dur,
     no_copy_text,
-    required_rto,
-    restorable_copies,
     sentence,
     tiered_systems,
 )
@@ -58,9 +57,8 @@ class BackupRestoreTimeMeetsRto(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            rto = required_rto(ctx, system, tier)
-            copies = restorable_copies(ctx, system)
+        for t in tiered_systems(ctx):
+            system, copies, rto = t.system, t.copies, t.rto
             if not copies:
                 gap = backups_gap(ctx, system)
                 if gap:
@@ -80,7 +78,7 @@ class BackupRestoreTimeMeetsRto(Check):
                                        "test is recorded.")
                 continue
             took = passed.restore_test_duration
-            when = f"copy '{passed.id}', {passed.last_restore_test:%Y-%m-%d}"
+            when = f"copy '{passed.id}', {day(passed.last_restore_test)}"
             if took is None:
                 yield self.errored(ctx, system, f"Cannot judge: the duration of the latest "
                                    f"successful restore test ({when}) is not recorded.")

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from datetime import timedelta
 
 from resilience.checks.backup._common import (
     Outcome,
     dur,
     judge_any,
     not_recorded,
-    restorable_copies,
     tiered_systems,
 )
 
 from resilience.engine.interface import Check, CheckContext, CheckMeta, Finding, FrameworkRefs
 from resilience.model import DataKind, Domain, Hosting, Severity
+
+
+@functools.lru_cache(maxsize=4096)  # retentions and minimums take few values across an estate
+def long_enough(retention: timedelta | None, minimum: timedelta) -> Outcome:
+    if retention is None:
+        return not_recorded("its retention")
+    return Outcome(retention >= minimum,
+                   f"kept {dur(retention)} against a minimum of {dur(minimum)}")
 
 
 class BackupRetentionMeetsMinimum(Check):
@@ -52,14 +61,8 @@ class BackupRetentionMeetsMinimum(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            minimum = tier.min_retention
-
-            def long_enough(copy, minimum=minimum) -> Outcome:
-                if copy.retention is None:
-                    return not_recorded("its retention")
-                return Outcome(copy.retention >= minimum,
-                            f"kept {dur(copy.retention)} against a minimum of {dur(minimum)}")
-
-            yield judge_any(self, ctx, system, restorable_copies(ctx, system), long_enough,
+        for t in tiered_systems(ctx):
+            minimum = t.tier.min_retention
+            yield judge_any(self, ctx, t.system, t.copies,
+                            lambda c, minimum=minimum: long_enough(c.retention, minimum),
                             f"a copy kept at least {dur(minimum)}")

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from datetime import timedelta
 
 from resilience.checks.backup._common import (
     Outcome,
     dur,
     judge_any,
     not_recorded,
-    restorable_copies,
     tiered_systems,
 )
 
 from resilience.engine.interface import Check, CheckContext, CheckMeta, Finding, FrameworkRefs
 from resilience.model import DataKind, Domain, Hosting, Severity
+
+
+@functools.lru_cache(maxsize=4096)  # retentions and dwell times take few values
+def outlasts(retention: timedelta | None, dwell: timedelta) -> Outcome:
+    if retention is None:
+        return not_recorded("its retention")
+    return Outcome(retention >= dwell,
+                   f"kept {dur(retention)} against {dur(dwell)} of dwell time")
 
 
 class BackupRetentionOutlastsDwellTime(Check):
@@ -56,16 +65,10 @@ class BackupRetentionOutlastsDwellTime(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, tier in tiered_systems(ctx):
-            minimum = tier.dwell_retention
+        for t in tiered_systems(ctx):
+            minimum = t.tier.dwell_retention
             if minimum is None:
                 continue  # the policy does not ask this tier to outlast dwell time
-
-            def long_enough(copy, minimum=minimum) -> Outcome:
-                if copy.retention is None:
-                    return not_recorded("its retention")
-                return Outcome(copy.retention >= minimum,
-                            f"kept {dur(copy.retention)} against {dur(minimum)} of dwell time")
-
-            yield judge_any(self, ctx, system, restorable_copies(ctx, system), long_enough,
+            yield judge_any(self, ctx, t.system, t.copies,
+                            lambda c, minimum=minimum: outlasts(c.retention, minimum),
                             f"a copy kept at least {dur(minimum)}")

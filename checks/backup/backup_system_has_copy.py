@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from resilience.checks.backup._common import (
     backups_gap,
     no_copy_text,
-    restorable_copies,
     sentence,
     tiered_systems,
 )
@@ -58,8 +57,8 @@ class BackupSystemHasCopy(Check):
     )
 
     def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
-        for system, _tier in tiered_systems(ctx):
-            copies = restorable_copies(ctx, system)
+        for t in tiered_systems(ctx):
+            system, copies = t.system, t.copies
             if copies:
                 yield self.passed(ctx, system, f"{len(copies)} backup copy(ies) recorded.")
                 continue

@@ -11,6 +11,11 @@ from resilience.model import DataKind, Domain, Severity
 def cycles(graph: dict[str, list[str]]) -> dict[str, list[str]]:
     """For every node on a cycle, the members of its cycle (Tarjan's strongly connected
     components, iterative so deep estates do not hit the recursion limit)."""
+    # Only a node with an edge to a node of the graph can be on a cycle, and most nodes of a
+    # large estate depend on nothing: leave the others out, and the edges to them.
+    live = [node for node, edges in graph.items() if any(e in graph for e in edges)]
+    kept = set(live)
+    graph = {node: [e for e in graph[node] if e in kept] for node in live}
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
@@ -28,7 +33,7 @@ def cycles(graph: dict[str, list[str]]) -> dict[str, list[str]]:
                 counter += 1
                 stack.append(node)
                 on_stack.add(node)
-            edges = [e for e in graph.get(node, []) if e in graph]
+            edges = graph[node]
             if i < len(edges):
                 work.append((node, i + 1))
                 nxt = edges[i]
@@ -45,7 +50,7 @@ def cycles(graph: dict[str, list[str]]) -> dict[str, list[str]]:
                     members.append(top)
                     if top == node:
                         break
-                if len(members) > 1 or node in graph.get(node, []):
+                if len(members) > 1 or node in graph[node]:
                     for m in members:
                         out[m] = sorted(members)
             if work:
@@ -85,7 +90,7 @@ class ContinuityDependencyCycle(Check):
                                   f"{' <-> '.join(on_cycle[service.id])}.")
             else:
                 yield self.passed(ctx, service, "Not on a dependency cycle.")
-        systems = {s.id: list(s.depends_on) for s in ctx.estate.systems}
+        systems = {s.id: s.depends_on for s in ctx.estate.systems}
         on_cycle = cycles(systems)
         for system in ctx.estate.systems:
             if not system.depends_on:

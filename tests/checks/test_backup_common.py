@@ -10,13 +10,17 @@ from resilience.checks.backup._common import (
     all_of,
     any_of,
     backed_up_by_us,
+    copy_facts,
     dur,
     immutability,
     isolation,
     not_recorded,
+    offline,
     own_trust_domains,
+    recent,
     required_rpo,
     required_rto,
+    tiered_systems,
 )
 
 from resilience.engine.interface import CheckContext
@@ -126,3 +130,43 @@ def test_several_missing_facts_read_as_one_sentence():
                     not_recorded("d"))
     assert joined.ok is None
     assert joined.why == "c is dated later; a, b and d are not recorded"
+
+
+def test_shared_facts_match_the_plain_tests_they_memoise():
+    """The per-run facts that several checks share give what the plain tests give, first time
+    and from the memo, and a system's copies leave out replicas."""
+    copies = [
+        {"id": "locked", "immutable": True, "immutability": "compliance", "trust_domain": "corp",
+         "last_success": "2026-10-31T22:00:00Z"},
+        {"id": "governance", "immutable": True, "immutability": "governance", "offline": False,
+         "trust_domain": "backup", "last_success": "2026-09-01"},
+        {"id": "tape", "offline": True, "last_success": "2026-12-25"},
+        {"id": "unknown"},
+        {"id": "mirror", "kind": "replica", "offline": True},
+    ]
+    ctx = _ctx({"services": [{"id": "a", "name": "A", "tier": 3, "rpo": "12h", "systems": ["s"]}],
+                "systems": [{"id": "s", "name": "S", "tier": 2, "identity_domain": "corp",
+                             "backups": copies},
+                            {"id": "bare", "name": "B", "tier": 1, "identity_domain": "corp"}]})
+    facts = copy_facts(ctx)
+    factor = ctx.policy.continuity.backup_max_age_factor
+    tiered = {t.system.id: t for t in tiered_systems(ctx)}
+    assert [c.id for c in tiered["s"].copies] == ["locked", "governance", "tape", "unknown"]
+    assert tiered["bare"].copies == []
+    for t in tiered.values():
+        assert (t.rpo, t.rto) == (required_rpo(ctx, t.system, t.tier),
+                                  required_rto(ctx, t.system, t.tier))
+        assert t.max_backup_age == t.rpo * factor
+    assert tiered["s"].rpo == timedelta(hours=12)
+    s = tiered["s"]
+    for _ in range(2):  # the second time from the memo
+        for c in s.copies:
+            assert facts.immutable(c) == immutability(c)
+            assert facts.offline(c) == offline(c)
+            assert facts.isolated(c, s.system) == isolation(c, s.system)
+            assert facts.attack_proof(c, s.system) == any_of(
+                immutability(c), offline(c), isolation(c, s.system))
+            assert facts.recent_success(c, s) == recent(ctx, c.last_success, s.max_backup_age,
+                                                        "last success")
+    assert [facts.attack_proof(c, s.system).ok for c in s.copies] == [True, True, True, None]
+    assert [facts.recent_success(c, s).ok for c in s.copies] == [True, False, None, None]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
+from resilience.checks.continuity.continuity_dependency_cycle import cycles
+
 from resilience.model import DataKind, Estate, Provider, SourceRun, Status, System
 from tests.checks._util import by_asset, findings
 from tests.helpers import AS_OF, run_one
@@ -134,3 +139,27 @@ def test_cycles_self_loop_long_cycle_and_deep_chain():
         kinds=[DataKind.SERVICES, DataKind.SYSTEMS])])
     out = run_one("continuity_dependency_cycle", estate)
     assert len(out) == 3000 and {f.status for f in out} == {P}
+
+
+def _reachable(graph: dict[str, list[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [e for e in graph[start] if e in graph]
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(e for e in graph[node] if e in graph)
+    return seen
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_cycles_agree_with_reachability_on_random_graphs(seed):
+    """A node is on a cycle iff it reaches itself; its cycle is every node it reaches that
+    reaches it back. Sparse graphs with dangling edges, leaves and self-loops, as estates have."""
+    rng = random.Random(seed)
+    nodes = [f"n{i}" for i in range(rng.randint(1, 60))]
+    graph = {n: [rng.choice(nodes + ["unknown"]) for _ in range(rng.choice([0, 0, 1, 1, 2, 3]))]
+             for n in nodes}
+    reach = {n: _reachable(graph, n) for n in graph}
+    expected = {n: sorted(m for m in reach[n] if n in reach[m]) for n in graph if n in reach[n]}
+    assert cycles(graph) == expected
