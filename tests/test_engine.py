@@ -105,10 +105,27 @@ def test_score_weights_severity_and_counts_errors_against():
 
 
 def test_constructed_findings_equal_validated_ones():
-    from resilience.engine.interface import Finding
+    """Findings are built without validation (a short way for systems and backup copies):
+    every one of the whole catalogue's on the demo estate equals its validated twin."""
+    from contextlib import ExitStack
 
-    check = load_catalogue().get("backup_system_has_copy")
-    report = run_checks(estate_from(ESTATE), default_policy(), [check], now=AS_OF)
+    from resilience.demo import DEMO_AS_OF, demo_config_path
+    from resilience.engine.interface import Finding
+    from resilience.pipeline import EstateRequest, load_estate
+
+    with ExitStack() as stack:
+        loaded = load_estate(EstateRequest(config=demo_config_path(stack)))
+    report = run_checks(loaded.estate, loaded.policy, list(load_catalogue()), now=DEMO_AS_OF)
+    kinds = {f.asset_type for f in report.findings}
+    assert {"system", "backup", "account", "service"} <= kinds
+    estate = loaded.estate
+    for f in report.findings:  # a copy's finding carries its system's hosting, tier, services
+        if f.asset_type == "backup":
+            copy = next(b for b in estate.backups if b.id == f.asset_id)
+            system = estate.system_by_id[copy.system]
+            assert (f.hosting, f.tier, f.asset_name) == (
+                system.hosting, estate.system_tier(system), None)
+            assert f.services == [s.id for s in estate.services_by_system.get(system.id, [])]
     for f in report.findings:
         validated = Finding.model_validate(f.model_dump())
         assert validated == f

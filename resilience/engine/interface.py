@@ -239,14 +239,20 @@ def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
         tier = ctx.tier_of(asset)
         if status is Status.PASS and not ctx.keep_passes:
             return pass_tally(tier)
-        hosting = asset.hosting
-        return from_row(Finding, (
-            meta.id, meta.title, meta.domain, meta.severity, status, asset.id, asset.name,
-            "system", hosting, tier, ctx.service_ids(asset.id), str(message),
-            _remediation(meta, hosting), asset.declared_at, None))
+        return _quick(meta, status, asset.id, asset.name, "system", asset.hosting, tier,
+                      ctx.service_ids(asset.id), message, asset.declared_at)
+    if isinstance(asset, BackupCopy):  # the next most common
+        system = ctx.estate.system_by_id.get(asset.system)
+        tier = None if system is None else ctx.tier_of(system)
+        if status is Status.PASS and not ctx.keep_passes:
+            return pass_tally(tier)
+        if system is None:
+            return _quick(meta, status, asset.id, None, "backup", None, None, [], message,
+                          asset.declared_at)
+        return _quick(meta, status, asset.id, None, "backup", system.hosting, tier,
+                      ctx.service_ids(system.id), message, asset.declared_at)
     if status is Status.PASS and not ctx.keep_passes:
         return pass_tally(_tier_of_asset(ctx, asset))
-    estate = ctx.estate
     tier = None
     services: list[str] = []
     fields = _fields_of(type(asset))
@@ -258,12 +264,6 @@ def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
         hosting = _HOSTING_OF_PROVIDER.get(asset.source)
     elif isinstance(asset, TrustDomain):
         hosting = _HOSTING_OF_PROVIDER.get(asset.provider) if asset.provider else None
-    elif isinstance(asset, BackupCopy):
-        system = estate.system_by_id.get(asset.system)
-        if system is not None:
-            tier = ctx.tier_of(system)
-            hosting = system.hosting
-            services = ctx.service_ids(system.id)
     remediation = _remediation(meta, hosting)
     is_estate = isinstance(asset, Estate)
     return construct_finding(
@@ -283,3 +283,12 @@ def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
         location=asset.declared_at if "declared_at" in fields else None,
         waiver=None,
     )
+
+
+def _quick(meta: CheckMeta, status: Status, asset_id: str, name: str | None, kind: str,
+           hosting: Hosting | None, tier: int | None, services: list[str], message: str,
+           location: SourceRef | None) -> Finding:
+    """A finding about a system or a backup copy, built straight from its values in order."""
+    return from_row(Finding, (
+        meta.id, meta.title, meta.domain, meta.severity, status, asset_id, name, kind, hosting,
+        tier, services, str(message), _remediation(meta, hosting), location, None))
