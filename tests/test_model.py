@@ -86,20 +86,3 @@ def test_instances_share_field_sets_without_sharing_changes():
     c = b.model_copy(update={"site": "x"})
     assert "site" in c.model_fields_set and "site" not in b.model_fields_set
 
-
-def test_instances_keep_their_values_in_compact_dicts():
-    """Loaded models keep their values in dicts that share the class's table of keys (about a
-    third of the size); values, assignment, copies and JSON are those of any model."""
-    import sys
-
-    from resilience.model import System
-
-    a = System(id="a", name="A", kind="server", hosting="onprem", tags={"k": "v"})
-    b = System.model_validate_json('{"id": "b", "name": "B", "hosting": "aws"}')
-    for model in (a, b):
-        assert sys.getsizeof(model.__dict__) < sys.getsizeof(dict(model.__dict__)) / 2
-    a.site = "dc-north"
-    c = a.model_copy(update={"name": "C"})
-    assert (a.site, a.name, c.site, c.name, b.site) == ("dc-north", "A", "dc-north", "C", None)
-    assert System.model_validate_json(a.model_dump_json()) == a
-    assert list(a.__dict__) == list(System.model_fields)

@@ -32,16 +32,6 @@ class Strict(BaseModel):
         # un-shares it first (below).
         object.__setattr__(self, "__pydantic_fields_set__",
                            _shared_field_set(self.__pydantic_fields_set__))
-        # Its values move into a dict that shares one table of keys with the class's other
-        # instances (CPython's split dict, for up to 30 keys): a system's dict goes from 832
-        # to 264 bytes, 64 MiB less for a 100,000-system estate.
-        values = self.__dict__
-        if len(values) <= _SPLIT_MAX:
-            cls = type(self)
-            compact = cls.__new__(cls).__dict__
-            for k, v in values.items():
-                compact[k] = v
-            object.__setattr__(self, "__dict__", compact)
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
@@ -49,7 +39,6 @@ class Strict(BaseModel):
 
 
 _FIELD_SETS: dict[frozenset[str], set[str]] = {}
-_SPLIT_MAX = 30  # CPython shares a key table among at most 30 keys
 
 
 def _shared_field_set(fields: set[str]) -> set[str]:
