@@ -14,6 +14,7 @@ from resilience.gcpause import gc_paused
 from resilience.model import Domain, Estate
 from resilience.policy import Policy
 from resilience.sources.interface import NullProgress, Progress, Source
+from resilience.teardown import keep
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def _settle(estate: Estate) -> None:
     import gc
 
     gc.freeze()
+    keep(estate)
 
 
 def run_check(request: CheckRequest, progress: Progress | None = None) -> tuple[Report, Loaded]:
@@ -145,6 +147,7 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> tuple[
     checks = [c for c in selection.choose(catalogue) if c.meta.id not in skip]
     report = run_checks(loaded.estate, loaded.policy, checks, now=request.as_of,
                         include_passes=request.include_passes).with_framework(request.framework)
+    keep(report)
     return report, loaded
 
 

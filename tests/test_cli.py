@@ -146,3 +146,26 @@ def test_an_interrupt_wrapped_by_a_library_still_exits_as_interrupted(monkeypatc
         cli.main()
     assert exited.value.code == 130
     assert "Interrupted; nothing was half-written." in capsys.readouterr().err
+
+
+def test_leaving_at_once_only_when_the_cli_kept_a_large_result(monkeypatch):
+    """Library callers never arm the quick exit, so nothing is kept for them; the CLI's large
+    outputs are still whole when it leaves at once (the demo test reads a check's JSON from a
+    pipe, larger than the pipe's buffer)."""
+    from resilience import teardown
+
+    monkeypatch.setattr(teardown, "_ARMED", [])
+    monkeypatch.setattr(teardown, "_KEPT", [])
+    teardown.keep(object())
+    assert teardown._KEPT == []
+    with pytest.raises(SystemExit) as exited:
+        teardown.leave(1)
+    assert exited.value.code == 1
+    from pathlib import Path
+
+    import resilience
+
+    demo = Path(resilience.__file__).parent / "data" / "demo" / "resilience.yaml"
+    proc = run_cli("check", "--config", str(demo), "-f", "json", "--no-history")
+    assert proc.returncode in (0, 1) and len(proc.stdout) > 65536
+    assert json.loads(proc.stdout)["findings"]

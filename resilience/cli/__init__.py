@@ -78,10 +78,12 @@ def _exit_interrupted() -> None:
 
 def main() -> None:
     """Run the CLI; the one place that turns errors into messages and exit codes."""
+    from resilience import teardown
     from resilience.errors import ResilienceError
 
     _register()
     _terminate_like_interrupt()
+    teardown.arm()
     # A run allocates many long-lived objects (modules, model schemas, the estate) and little
     # cyclic garbage; the default young-generation threshold (700 allocations) made the
     # collector run over a hundred times in a demo check, for 50-100 ms of nothing.
@@ -119,4 +121,4 @@ def main() -> None:
         sys.exit(3)
     if code == 130:  # Typer (not in standalone mode) returns Ctrl-C and SIGTERM as 130
         typer.echo("Interrupted; nothing was half-written.", err=True)
-    sys.exit(code if isinstance(code, int) else 0)
+    teardown.leave(code if isinstance(code, int) else 0)

@@ -18,6 +18,7 @@ from resilience.policy import Policy
 from resilience.scenarios.interface import Scenario, Simulation
 from resilience.scenarios.loading import builtin_scenarios, choose_scenario
 from resilience.scenarios.simulate import SimulationOptions, simulate
+from resilience.teardown import keep
 
 FORMATS = ("table", "json", "markdown")
 
@@ -110,6 +111,7 @@ def simulate_request(request: ScenarioRequest, progress=None) -> tuple[Simulatio
         # moved out of the cyclic collector's sight, its million objects are not scanned again
         # the moment collection resumes (about half a second on 100,000 systems).
         gc.freeze()
+    keep(sim)
     return sim, loaded
 
 
