@@ -64,12 +64,17 @@ def _varied_estate():
 ESTATES = {"fixture": fixture_estate, "varied": _varied_estate}
 
 
+def _case(estate_name: str, scenario_id: str):
+    """An estate, a built-in scenario and its resolved parameters."""
+    estate = ESTATES[estate_name]()
+    scenario = builtin_scenarios()[scenario_id]
+    return estate, scenario, resolve_parameters(scenario, estate)
+
+
 @pytest.mark.parametrize("estate_name", sorted(ESTATES))
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
 def test_memoised_copy_verdicts_equal_judging_each_copy(estate_name, scenario_id):
-    estate = ESTATES[estate_name]()
-    scenario = builtin_scenarios()[scenario_id]
-    params = resolve_parameters(scenario, estate)
+    estate, scenario, params = _case(estate_name, scenario_id)
     judge = CopyJudge(scenario, params)
     for sid, copies in estate.backups_by_system.items():
         system = estate.system_by_id.get(sid)
@@ -81,9 +86,7 @@ def test_memoised_copy_verdicts_equal_judging_each_copy(estate_name, scenario_id
 @pytest.mark.parametrize("estate_name", sorted(ESTATES))
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
 def test_memoised_system_verdicts_equal_judging_each_system(estate_name, scenario_id):
-    estate = ESTATES[estate_name]()
-    scenario = builtin_scenarios()[scenario_id]
-    params = resolve_parameters(scenario, estate)
+    estate, scenario, params = _case(estate_name, scenario_id)
     hits = apply_system_rules(estate, scenario, params)
     rules = [(rule, bind(rule.when, params)) for rule in scenario.systems]
     index = provided_by(estate)
