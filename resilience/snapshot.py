@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from resilience.atomic import write_text_atomic
+from resilience.errors import InputError
 from resilience.model import SCHEMA_VERSION, Estate
+from resilience.model.estate import ASSET_LISTS
 from resilience.yamlfile import load_json_model
 
 
@@ -19,5 +21,14 @@ def save_snapshot(estate: Estate, path: Path) -> None:
 
 
 def load_snapshot(path: Path | str) -> Estate:
-    """Read a snapshot, with one clear error when it is not one."""
-    return load_json_model(Estate, path, what="a resilience snapshot", version=SCHEMA_VERSION)
+    """Read a snapshot, with one clear error when it is not one (an id given twice included:
+    merging refuses that when an estate is collected, so a snapshot cannot hold it)."""
+    estate = load_json_model(Estate, path, what="a resilience snapshot", version=SCHEMA_VERSION)
+    for name in ASSET_LISTS:
+        seen: set[str] = set()
+        for item in getattr(estate, name):
+            if item.id in seen:
+                raise InputError(f"not a resilience snapshot: {name[:-1].replace('_', ' ')} "
+                                 f"id '{item.id}' appears twice", path=str(path))
+            seen.add(item.id)
+    return estate

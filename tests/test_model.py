@@ -65,6 +65,10 @@ def test_snapshot_round_trip(tmp_path):
     ("{not json", "not valid JSON"),
     ('{"systems": [{"id": 1}]}', "not a resilience snapshot"),
     ('{"schema_version": 99}', "schema_version 99"),
+    ('{"systems": [{"id": "a", "name": "A", "hosting": "aws"}, '
+     '{"id": "a", "name": "B", "hosting": "aws"}]}', "system id 'a' appears twice"),
+    ('{"trust_domains": [{"id": "d", "name": "D", "kind": "ad-domain"}, '
+     '{"id": "d", "name": "D", "kind": "ad-domain"}]}', "trust domain id 'd' appears twice"),
 ])
 def test_bad_snapshots(tmp_path, content, needle):
     path = tmp_path / "snap.json"

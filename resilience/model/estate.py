@@ -17,6 +17,8 @@ from resilience.model.redact import redact_tags, redact_text
 from resilience.model.timeutil import Timestamp
 
 SCHEMA_VERSION = 1
+# The estate's lists of assets with ids, each id unique within its list.
+ASSET_LISTS = ("services", "systems", "backups", "accounts", "trust_domains", "plans", "suppliers")
 ID_PATTERN = r"^[^\s]{1,512}$"
 
 

@@ -6,9 +6,8 @@ from collections.abc import Iterable
 
 from resilience.errors import InputError
 from resilience.model import Estate, Organisation, Service, TrustDomain
+from resilience.model.estate import ASSET_LISTS as _LISTS
 from resilience.model.timeutil import utcnow
-
-_LISTS = ("services", "systems", "backups", "accounts", "trust_domains", "plans", "suppliers")
 
 
 def merge(parts: Iterable[Estate], organisation: Organisation | None = None) -> Estate:
