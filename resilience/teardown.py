@@ -9,6 +9,7 @@ never arm it, so nothing is kept for them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Any, NoReturn
@@ -32,7 +33,9 @@ def leave(code: int) -> NoReturn:
     """Exit with ``code``: at once when a large result was kept, after flushing stdout and
     stderr (every file the run writes is complete and closed before this point)."""
     if _KEPT:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            # A reader gone (`| head`) or a closed stream: nothing more can be written.
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
         os._exit(code)
     sys.exit(code)
