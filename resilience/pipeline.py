@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -149,10 +149,6 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> tuple[
                         include_passes=request.include_passes).with_framework(request.framework)
     keep(report)
     return report, loaded
-
-
-def with_snapshot(request: CheckRequest, snapshot: Path) -> CheckRequest:
-    return replace(request, estate=replace(request.estate, snapshot=snapshot))
 
 
 def anchor_for(loaded: Loaded, request: EstateRequest):

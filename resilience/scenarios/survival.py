@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-from resilience.model import BackupCopy, Estate, System
+from resilience.model import BackupCopy, System
 from resilience.model.construct import construct, maker
 from resilience.scenarios.interface import (
     BackupFlag,
@@ -155,14 +155,6 @@ class CopyJudge:
                 restore_test_passed=fields["restore_test_passed"],
             ))
         return out
-
-
-def judge_copies(estate: Estate, scenario: Scenario,
-                 params: dict[str, str]) -> dict[str, list[CopyOutcome]]:
-    """Every copy's fate, grouped by system."""
-    judge = CopyJudge(scenario, params)
-    return {sid: judge.judge(copies, estate.system_by_id.get(sid))
-            for sid, copies in estate.backups_by_system.items()}
 
 
 def best_copy(copies: list[CopyOutcome]) -> CopyOutcome | None:
