@@ -7,10 +7,20 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic_core import to_json
 
-from resilience.model import SourceRef, Status
+from resilience.engine.interface import Finding
+from resilience.model import Domain, Hosting, Severity, SourceRef, Status
 from resilience.outputs.interface import RenderContext
-from resilience.outputs.sarif import SarifFormatter, finding_fingerprint, sarif_document
+from resilience.outputs.sarif import (
+    ResultLines,
+    SarifFormatter,
+    finding_fingerprint,
+    result_for,
+    sarif_document,
+)
 from tests.golden import assert_golden
 from tests.report_fixtures import ARN, AZURE_ID, real_report, synthetic_report
 
@@ -133,3 +143,41 @@ def test_gaps_and_notes_are_notifications():
     assert any(n["message"]["text"] == "A note for the reader." for n in notes)
     props = doc["runs"][0]["properties"]
     assert props["complete"] is False and props["byStatus"][Status.PASS.value] == 1
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(asset_id=_TEXT.filter(bool), name=st.none() | _TEXT, asset_type=_TEXT, message=_TEXT,
+       title=_TEXT, status=st.sampled_from([Status.FAIL, Status.ERROR, Status.WAIVED]),
+       severity=st.sampled_from(list(Severity)), hosting=st.none() | st.sampled_from(list(Hosting)),
+       tier=st.none() | st.integers(1, 9), services=st.lists(_TEXT, max_size=3),
+       location=st.none() | st.builds(SourceRef, file=st.sampled_from(["estate.yaml", "/abs/e f.yaml"]),
+                                      line=st.none() | st.integers(0, 10**6)),
+       anchor=st.none() | st.just(SourceRef(file="config dir/resilience.yaml", line=7)),
+       waiver=st.none() | _TEXT)
+def test_result_lines_equal_the_result_dicts(asset_id, name, asset_type, message, title, status,
+                                             severity, hosting, tier, services, location, anchor,
+                                             waiver):
+    """The fast line encoder writes exactly what result_for describes, whatever the text."""
+    f = Finding(check_id="backup_system_has_copy", title=title, domain=Domain.BACKUP,
+                severity=severity, status=status, asset_id=asset_id, asset_name=name,
+                asset_type=asset_type, hosting=hosting, tier=tier, services=services,
+                message=message, remediation="r", location=location, waiver=waiver)
+    cwd = Path("/abs")
+    line = ResultLines({f.check_id: 3}, anchor, cwd)
+    assert line(f) == line(f)  # the cached heads give the same answer
+    assert line(f).encode() == to_json(result_for(f, 3, anchor, cwd))
+
+
+def test_result_lines_equal_the_result_dicts_for_the_whole_catalogue():
+    report, _ = real_report(include_passes=False)
+    cwd = Path("/nowhere")
+    anchor = SourceRef(file="resilience.yaml")
+    index = {meta.id: i for i, meta in enumerate(report.checks)}
+    line = ResultLines(index, anchor, cwd)
+    problems = [f for f in report.findings if f.status != Status.PASS]
+    assert len(problems) > 20
+    for f in problems:
+        assert json.loads(line(f)) == json.loads(to_json(result_for(f, index[f.check_id], anchor, cwd)))

@@ -11,7 +11,8 @@ Part = Callable[[], Iterator[bytes]]
 
 
 def spliced(head: bytes, key: str, depth: int, items: Sequence[Any],
-            encode: Callable[[Sequence[Any]], bytes], parts: int = 1) -> list[Part]:
+            encode: Callable[[Sequence[Any]], bytes] | None = None, parts: int = 1, *,
+            line: Callable[[Any], str] | None = None) -> list[Part]:
     """``head`` with ``items`` put into its list ``key``, each item compact on a line of its
     own (a large report stays small, greppable and diffable line by line), as ``parts``
     pieces (fewer if there are few items) that can be rendered separately, even in two
@@ -19,8 +20,10 @@ def spliced(head: bytes, key: str, depth: int, items: Sequence[Any],
 
     ``head`` is the document encoded with an indent of 2 and ``key`` as an empty list at
     nesting ``depth`` (1 for a key of the top-level object); ``encode`` turns a slice of items
-    (JSON objects) into a compact JSON list.
+    (JSON objects) into a compact JSON list, or ``line`` turns one item into compact JSON.
     """
+    if (encode is None) == (line is None):
+        raise TypeError("give either encode or line")
     pad = b" " * (2 * depth)
     at = _empty_list(head, key, depth)
     if not items:
@@ -28,13 +31,16 @@ def spliced(head: bytes, key: str, depth: int, items: Sequence[Any],
     parts = max(1, min(parts, len(items) // BATCH + 1))
     bounds = [len(items) * i // parts for i in range(parts + 1)]
     inner = pad + b"  "
+    between = ",\n" + inner.decode()
 
     def part(number: int) -> Iterator[bytes]:
         start, stop = bounds[number], bounds[number + 1]
         if number == 0:
             yield head[:at] + b"[\n"
         for low in range(start, stop, BATCH):
-            body = one_per_line(items[low:min(low + BATCH, stop)], encode, b",\n" + inner)
+            batch = items[low:min(low + BATCH, stop)]
+            body = (between.join(map(line, batch)).encode() if line is not None
+                    else one_per_line(batch, encode, b",\n" + inner))
             yield (b"" if low == 0 else b",\n") + inner + body
         if number == parts - 1:
             yield b"\n" + pad + head[at + 1:]  # "]" and the rest of the document

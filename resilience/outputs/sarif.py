@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from json.encoder import encode_basestring as _quote
 from pathlib import Path
 from urllib.parse import quote
 
@@ -241,15 +241,16 @@ def _notifications(report: Report) -> list[dict]:
 
 def sarif_document(report: Report, context: RenderContext, cwd: Path | None = None) -> dict:
     """The SARIF log as a dict."""
-    doc, problems, result = _skeleton(report, context, cwd)
-    doc["runs"][0]["results"] = [result(f) for f in problems]
+    cwd = cwd or Path.cwd()
+    doc, problems, index = _skeleton(report, cwd)
+    doc["runs"][0]["results"] = [result_for(f, index[f.check_id], context.anchor, cwd)
+                                 for f in problems]
     return doc
 
 
-def _skeleton(report: Report, context: RenderContext, cwd: Path | None
-              ) -> tuple[dict, list[Finding], Callable[[Finding], dict]]:
-    """The SARIF log without its results, the findings that become results, and how."""
-    cwd = cwd or Path.cwd()
+def _skeleton(report: Report, cwd: Path) -> tuple[dict, list[Finding], dict[str, int]]:
+    """The SARIF log without its results, the findings that become results, and each check's
+    rule index."""
     rules = [rule_for(meta) for meta in report.checks]
     index = {meta.id: i for i, meta in enumerate(report.checks)}
     problems = [f for f in report.findings if f.status != Status.PASS]
@@ -257,8 +258,7 @@ def _skeleton(report: Report, context: RenderContext, cwd: Path | None
         if f.check_id not in index:
             index[f.check_id] = len(rules)
             rules.append(_fallback_rule(f))
-    return (_document(report, rules), problems,
-            lambda f: result_for(f, index[f.check_id], context.anchor, cwd))
+    return _document(report, rules), problems, index
 
 
 def _document(report: Report, rules: list[dict]) -> dict:
@@ -304,14 +304,81 @@ def _framework(report: Report) -> dict:
     }
 
 
+class ResultLines:
+    """Each result as one compact line of JSON, equal to ``to_json(result_for(...))``.
+
+    A large estate's log holds hundreds of thousands of results, and building a dict for each
+    took most of the time of a check's output. The parts that repeat (a check's head, a
+    file's artifact location) are encoded once; the values that vary are quoted by the
+    standard library's C string encoder. The tests hold it equal to ``result_for``, hostile
+    text included.
+    """
+
+    def __init__(self, index: dict[str, int], anchor: SourceRef | None, cwd: Path) -> None:
+        self._index = index
+        self._anchor = anchor
+        self._cwd = cwd
+        self._heads: dict[tuple, tuple[str, str]] = {}
+        self._files: dict[str, str] = {}
+
+    def _head(self, f: Finding) -> tuple[str, str]:
+        """What goes before the message, and the properties up to the asset id."""
+        key = (f.check_id, f.status, f.severity, f.domain)
+        head = self._heads.get(key)
+        if head is None:
+            full = result_for(f, self._index[f.check_id], None, self._cwd)
+            before = {k: full[k] for k in ("ruleId", "ruleIndex", "kind", "level")}
+            props = {k: full["properties"][k] for k in ("status", "severity", "domain")}
+            head = self._heads[key] = (
+                to_json(before).decode()[:-1] + ',"message":{"text":',
+                ',"properties":' + to_json(props).decode()[:-1] + ',"assetId":')
+        return head
+
+    def _file(self, file: str) -> str:
+        text = self._files.get(file)
+        if text is None:
+            text = self._files[file] = to_json(artifact_location(file, self._cwd)).decode()
+        return text
+
+    def __call__(self, f: Finding) -> str:
+        before, props = self._head(f)
+        asset_id = _quote(f.asset_id)
+        name = f.asset_name or f.asset_id
+        out = [before, _quote(_message(f)),
+               '},"locations":[{"logicalLocations":[{"fullyQualifiedName":', asset_id,
+               ',"name":', asset_id if name == f.asset_id else _quote(name), ',"kind":"resource"}]']
+        ref = f.location if f.location is not None else self._anchor
+        if ref is not None:
+            out += ',"physicalLocation":{"artifactLocation":', self._file(ref.file)
+            if ref is f.location and ref.line:
+                out += ',"region":{"startLine":', str(int(ref.line)), "}"
+            out.append("}")
+        if f.location is None or f.hosting in (Hosting.AWS, Hosting.AZURE):
+            out += ',"message":{"text":', _quote(f"{f.asset_type} {f.asset_id}"), "}"
+        digest = finding_fingerprint(f.check_id, f.asset_id)
+        out += ('}],"partialFingerprints":{"primaryLocationLineHash":"', digest[:32],
+                f'","{FINGERPRINT_KEY}":"', digest, '"}', props, asset_id,
+                ',"assetName":', "null" if f.asset_name is None else _quote(f.asset_name),
+                ',"assetType":', _quote(f.asset_type),
+                ',"hosting":', "null" if f.hosting is None else _quote(_PLAIN[f.hosting]),
+                ',"tier":', "null" if f.tier is None else str(int(f.tier)),
+                ',"services":[', ",".join(map(_quote, f.services)), "]}")
+        if f.status == Status.WAIVED:
+            out += (',"suppressions":[{"kind":"external","status":"accepted","justification":',
+                    _quote(f.waiver or "waived"), "}]")
+        out.append("}")
+        return "".join(out)
+
+
 class SarifFormatter(StreamedFormatter):
     format = OutputFormat.SARIF
     extension = "sarif"
 
     def parts(self, report: Report, context: RenderContext, count: int) -> list[Part]:
-        # pydantic-core's encoder (the standard library's is pure Python once indented), and
-        # the results in batches: a large estate's SARIF is hundreds of megabytes.
-        doc, problems, result = _skeleton(report, context, None)
+        # pydantic-core's encoder for the document (the standard library's is pure Python
+        # once indented), and each result as a line of its own.
+        cwd = Path.cwd()
+        doc, problems, index = _skeleton(report, cwd)
         pieces = spliced(to_json(doc, indent=2), "results", 3, problems,
-                         lambda batch: to_json([result(f) for f in batch]), count)
+                         line=ResultLines(index, context.anchor, cwd), parts=count)
         return with_newline(pieces)
