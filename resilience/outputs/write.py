@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 from typing import BinaryIO
 
-from resilience.atomic import atomic_files
+from resilience.atomic import Writeback, append_file, atomic_files
 from resilience.engine.report import Report
 from resilience.errors import UsageError
 from resilience.gcpause import gc_paused
 from resilience.outputs.interface import OutputFormat, RenderContext, formatter
 from resilience.outputs.jsonstream import Part
 from resilience.parallel import Tickets, both, worth_forking
+
+Piece = tuple[BinaryIO, Part, bool]  # a file, what goes in it, and whether it is an output
 
 
 def output_paths(formats: list[OutputFormat], output: Path | None,
@@ -50,7 +50,7 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
     files = {fmt: path for fmt, path in paths.items() if path is not None}
     shared = worth_forking(len(report.findings))
     with gc_paused(), atomic_files(list(files.values())) as handles, ExitStack() as extras:
-        pieces: list[tuple[BinaryIO, Part]] = []  # each format's parts, in order
+        pieces: list[Piece] = []  # each format's parts, in order
         joins: list[tuple[BinaryIO, list[BinaryIO]]] = []
         for fmt, path in files.items():
             parts = formatter(fmt).parts(report, context, 2 if shared else 1)
@@ -58,21 +58,20 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
             # files beside it (gone if the run stops), appended when all are written.
             targets = [handles[path], *(extras.enter_context(
                 tempfile.TemporaryFile(dir=path.parent)) for _ in parts[1:])]
-            pieces.extend(zip(targets, parts, strict=True))
+            pieces.extend((target, part, target is targets[0])
+                          for target, part in zip(targets, parts, strict=True))
             joins.append((targets[0], targets[1:]))
         if shared and len(pieces) > 1:
             _share_pieces(pieces)
         else:
             _write(pieces)
         for whole, rest in joins:
-            whole.seek(0, os.SEEK_END)
             for extra in rest:
-                extra.seek(0)
-                shutil.copyfileobj(extra, whole, 1 << 20)
+                append_file(whole, extra)
     return list(files.values())
 
 
-def _share_pieces(pieces: list[tuple[BinaryIO, Part]]) -> None:
+def _share_pieces(pieces: list[Piece]) -> None:
     """Both processes take the next piece until none is left; pieces a failed worker had
     taken are written again here."""
     tickets = Tickets(len(pieces))
@@ -92,11 +91,16 @@ def _share_pieces(pieces: list[tuple[BinaryIO, Part]]) -> None:
     _write([p for i, p in enumerate(pieces) if i not in finished])
 
 
-def _write(pieces: list[tuple[BinaryIO, Part]]) -> None:
+def _write(pieces: list[Piece]) -> None:
     """Render each piece into its file from the start (a worker that failed half-way may have
-    written some of it already)."""
-    for target, part in pieces:
+    written some of it already). The disk starts on the output files as they grow, not on
+    the parts that are only kept to be appended to them."""
+    for target, part, final in pieces:
         target.seek(0)
         target.truncate()
-        target.writelines(part())
+        kick = Writeback(target) if final else None
+        for chunk in part():
+            target.write(chunk)
+            if kick is not None:
+                kick()
         target.flush()
