@@ -7,7 +7,8 @@ import pickle
 import signal
 import struct
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -80,3 +81,51 @@ class Tickets:
 
     def close(self) -> None:
         os.close(self._read)
+
+
+class Spool:
+    """Values the forked worker sends as it goes, for this process to take up between its
+    own pieces of work: each one pickled into an unlinked temporary file both processes
+    share (through a pipe, the worker would wait whenever this process is busy). Create it
+    before forking; only the worker puts, only this process takes."""
+
+    _HEADER = struct.Struct("<Q")
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self._taken = 0
+
+    def put(self, value: object) -> None:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(self._HEADER.pack(len(payload)) + payload)
+        while view:  # the size comes first, and is only whole once all of it is written
+            view = view[os.write(self._file.fileno(), view):]
+
+    def take(self) -> Iterator[object]:
+        """Every value put, whole, since the last take (Linux grows a file's size only
+        after the bytes below it are written)."""
+        fd = self._file.fileno()
+        size = os.fstat(fd).st_size
+        header = self._HEADER.size
+        while size - self._taken >= header:
+            (length,) = self._HEADER.unpack(os.pread(fd, header, self._taken))
+            if size - self._taken - header < length:
+                break
+            payload = _read_at(fd, self._taken + header, length)
+            self._taken += header + length
+            yield pickle.loads(payload)  # noqa: S301 - our own child, through a private file
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _read_at(fd: int, offset: int, length: int) -> bytes:
+    chunks = []
+    while length:
+        chunk = os.pread(fd, min(length, 1 << 30), offset)
+        if not chunk:
+            raise EOFError("the spool ended early")
+        chunks.append(chunk)
+        offset += len(chunk)
+        length -= len(chunk)
+    return b"".join(chunks)

@@ -102,22 +102,65 @@ def test_small_estates_and_the_setting_decide_whether_to_fork(monkeypatch):
 
 
 def test_checks_a_dead_worker_had_taken_are_evaluated_here(monkeypatch):
-    from resilience.engine import run as engine_run
-
     alone = _run(monkeypatch, "1", False)
     parent = os.getpid()
-    portable = engine_run._portable
+    put = parallel.Spool.put
+    sent = []
 
-    def dies_in_worker(result):
-        if os.getpid() != parent:
-            os._exit(3)  # after taking and evaluating its share
-        return portable(result)
+    def dies_in_worker(self, value):
+        if os.getpid() != parent and len(sent) == 2:
+            os._exit(3)  # after sending two checks, and having taken a third
+        sent.append(value)
+        put(self, value)
 
-    monkeypatch.setattr(engine_run, "_portable", dies_in_worker)
+    monkeypatch.setattr(parallel.Spool, "put", dies_in_worker)
     shared = _run(monkeypatch, "2", False)
     assert shared.findings == alone.findings
     assert shared.omitted_passes == alone.omitted_passes
+    assert shared.omitted_passes_by_tier == alone.omitted_passes_by_tier
     assert shared.summary == alone.summary
+
+
+def test_a_spool_hands_over_whole_values_in_order_as_they_arrive():
+    spool = parallel.Spool()
+    try:
+        assert list(spool.take()) == []
+        spool.put({"a": 1})
+        spool.put([2] * 100_000)
+        # half of a third value: not taken until all of it is there
+        with open(f"/proc/self/fd/{spool._file.fileno()}", "ab") as raw:
+            raw.write(parallel.Spool._HEADER.pack(1000) + b"x" * 10)
+        assert list(spool.take()) == [{"a": 1}, [2] * 100_000]
+        assert list(spool.take()) == []
+    finally:
+        spool.close()
+
+
+def test_a_spool_carries_values_from_the_worker_while_this_process_works():
+    spool = parallel.Spool()
+    parent = os.getpid()
+    taken = []
+
+    def here():
+        import time
+
+        for _ in range(200):
+            taken.extend(spool.take())
+            if len(taken) == 50:
+                break
+            time.sleep(0.01)
+
+    def there():
+        if os.getpid() != parent:
+            for n in range(50):
+                spool.put(("check", n))
+
+    try:
+        parallel.both(here, there)
+        taken.extend(spool.take())
+    finally:
+        spool.close()
+    assert taken == [("check", n) for n in range(50)]
 
 
 def test_large_formats_are_split_into_parts_that_join_into_the_same_bytes(monkeypatch, tmp_path):

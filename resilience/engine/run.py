@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,7 +23,7 @@ from resilience.gcpause import gc_paused
 from resilience.model import Domain, Estate, Status
 from resilience.model.construct import from_row, row
 from resilience.model.timeutil import utcnow
-from resilience.parallel import Tickets, both, worth_forking
+from resilience.parallel import Spool, Tickets, both, worth_forking
 from resilience.policy import Policy
 
 
@@ -90,76 +91,70 @@ def _evaluate_all(checks: list[Check], ctx: CheckContext, include_passes: bool
     On a large estate half of the checks run in a forked worker (see resilience.parallel)."""
     estate = ctx.estate
     size = len(estate.systems) + len(estate.backups) + len(estate.accounts)
+    grouped: Grouped = {}
+    tiers: Counter[str] = Counter()
     if len(checks) > 1 and worth_forking(size):
-        grouped, tiers = _shared_with_worker(checks, ctx, include_passes)
-    else:
-        grouped, tiers = _evaluate_group(checks, ctx, include_passes)
+        _shared_with_worker(checks, ctx, include_passes, grouped, tiers)
+    for check in checks:  # all of them alone, or any a failed worker had taken
+        if check.meta.id not in grouped:
+            grouped[check.meta.id] = _evaluate_one(check, ctx, include_passes, tiers)
     findings = [f for c in checks for f in grouped[c.meta.id][0]]
     omitted = {} if include_passes else {c.meta.id: grouped[c.meta.id][1] for c in checks}
     return findings, omitted, tiers
 
 
-def _shared_with_worker(checks: list[Check], ctx: CheckContext, include_passes: bool
-                        ) -> tuple[Grouped, Counter[str]]:
+def _shared_with_worker(checks: list[Check], ctx: CheckContext, include_passes: bool,
+                        grouped: Grouped, tiers: Counter[str]) -> None:
     """Both processes take the next check until none is left (the heavy backup checks come
-    first in the catalogue, so the two finish close together). Whatever a failed worker took
-    is evaluated here afterwards."""
+    first in the catalogue, so the two finish close together). The worker sends each check's
+    findings as soon as it is done, as rows of values (several times cheaper to pickle than
+    the models); this process rebuilds them between its own checks, so little is left to do
+    once both are done. Whatever a failed worker took and did not send is left out here, for
+    the caller to evaluate."""
     tickets = Tickets(len(checks))
+    spool = Spool()
 
-    def next_checks() -> Iterator[Check]:
+    def take_up() -> None:
+        for check_id, rows, passes, their_tiers in spool.take():
+            grouped[check_id] = ([from_row(Finding, r) for r in rows], passes)
+            tiers.update(their_tiers)
+
+    def here() -> None:
         while (number := tickets.take()) is not None:
-            yield checks[number]
+            check = checks[number]
+            grouped[check.meta.id] = _evaluate_one(check, ctx, include_passes, tiers)
+            take_up()
 
-    def take_checks() -> tuple[Grouped, Counter[str]]:
-        return _evaluate_group(next_checks(), ctx, include_passes)
+    def there() -> None:
+        if os.getpid() == parent:
+            return  # the worker failed: what it did not send is evaluated by the caller
+        while (number := tickets.take()) is not None:
+            check = checks[number]
+            mine: Counter[str] = Counter()
+            found, passes = _evaluate_one(check, ctx, include_passes, mine)
+            spool.put((check.meta.id, [row(f) for f in found], passes, mine))
 
+    parent = os.getpid()
     try:
-        (mine, tiers), (theirs, their_tiers) = both(
-            take_checks, lambda: _portable(take_checks()))
+        both(here, there)
+        take_up()
     finally:
         tickets.close()
-    grouped = {**mine, **_restored(theirs)}
-    tiers.update(their_tiers)
-    left = [c for c in checks if c.meta.id not in grouped]
-    if left:
-        rest, rest_tiers = _evaluate_group(left, ctx, include_passes)
-        grouped.update(rest)
-        tiers.update(rest_tiers)
-    return grouped, tiers
+        spool.close()
 
 
-def _evaluate_group(checks: Iterable[Check], ctx: CheckContext, include_passes: bool
-                    ) -> tuple[Grouped, Counter[str]]:
-    grouped: Grouped = {}
-    by_tier: Counter[str] = Counter()
-    for check in checks:
-        results = evaluate_check(check, ctx)
-        if include_passes:
-            grouped[check.meta.id] = (results, 0)
-            continue
-        kept = [f for f in results if f.status != Status.PASS]
-        if len(kept) < len(results):  # millions of passes on a large estate: count, then name
-            for tier, n in Counter(f.tier for f in results if f.status == Status.PASS).items():
-                by_tier["none" if tier is None else str(tier)] += n
-        grouped[check.meta.id] = (kept, len(results) - len(kept))
-    return grouped, by_tier
-
-
-def _portable(result: tuple[Grouped, Counter[str]]):
-    """Findings as tuples of their values: several times cheaper to pickle than the models,
-    and a third of the size of their dicts while the parent rebuilds them."""
-    grouped, by_tier = result
-    return {k: ([row(f) for f in found], n) for k, (found, n) in grouped.items()}, by_tier
-
-
-def _restored(grouped) -> Grouped:
-    """The worker's findings as models; each check's rows are let go as soon as it is done."""
-    out: Grouped = {}
-    while grouped:
-        k, (rows, n) = grouped.popitem()
-        out[k] = ([from_row(Finding, r) for r in rows], n)
-        del rows
-    return out
+def _evaluate_one(check: Check, ctx: CheckContext, include_passes: bool,
+                  by_tier: Counter[str]) -> tuple[list[Finding], int]:
+    """A check's findings to list, and how many passes were only counted (added to
+    ``by_tier`` by tier)."""
+    results = evaluate_check(check, ctx)
+    if include_passes:
+        return results, 0
+    kept = [f for f in results if f.status != Status.PASS]
+    if len(kept) < len(results):  # millions of passes on a large estate: count, then name
+        for tier, n in Counter(f.tier for f in results if f.status == Status.PASS).items():
+            by_tier["none" if tier is None else str(tier)] += n
+    return kept, len(results) - len(kept)
 
 
 def run_checks(estate: Estate, policy: Policy, checks: Iterable[Check],
