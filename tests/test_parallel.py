@@ -121,6 +121,18 @@ def test_checks_a_dead_worker_had_taken_are_evaluated_here(monkeypatch):
     assert shared.summary == alone.summary
 
 
+def test_without_a_temporary_folder_the_checks_run_alone(monkeypatch):
+    alone = _run(monkeypatch, "1", False)
+
+    def no_room():
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parallel.tempfile, "TemporaryFile", no_room)
+    shared = _run(monkeypatch, "2", False)
+    assert shared.findings == alone.findings
+    assert shared.summary == alone.summary
+
+
 def test_a_spool_hands_over_whole_values_in_order_as_they_arrive():
     spool = parallel.Spool()
     try:

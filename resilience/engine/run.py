@@ -111,8 +111,11 @@ def _shared_with_worker(checks: list[Check], ctx: CheckContext, include_passes: 
     the models); this process rebuilds them between its own checks, so little is left to do
     once both are done. Whatever a failed worker took and did not send is left out here, for
     the caller to evaluate."""
+    try:
+        spool = Spool()
+    except OSError:  # no temporary folder to write to: the caller evaluates them all
+        return
     tickets = Tickets(len(checks))
-    spool = Spool()
 
     def take_up() -> None:
         for check_id, rows, passes, their_tiers in spool.take():
