@@ -69,6 +69,7 @@ def _missing_data(check: Check, ctx: CheckContext) -> list[Finding]:
 
 def evaluate_check(check: Check, ctx: CheckContext) -> list[Finding]:
     """Run one check; a crash becomes an error finding, never a silent pass."""
+    ctx.entering(check.meta.domain)
     findings = _missing_data(check, ctx)
     if any(f.asset_type == "estate" for f in findings):
         return findings
