@@ -30,6 +30,8 @@ from resilience.model import Status
 from resilience.yamlfile import load_json_model
 
 PROBLEMS = frozenset({Status.FAIL, Status.ERROR})
+# When a check reports one asset twice, the most alarming status is the one that counts.
+STATUS_RANK = {Status.PASS: 0, Status.WAIVED: 1, Status.ERROR: 2, Status.FAIL: 3}
 NOTE_LIMIT = 20
 Key = tuple[str, str]
 
@@ -45,7 +47,7 @@ class StatusDiff:
 
 def worst_status(findings: Iterable[Finding]) -> dict[Key, Status]:
     """One status per key (a check can report one asset twice): the most alarming wins."""
-    rank = {Status.PASS: 0, Status.WAIVED: 1, Status.ERROR: 2, Status.FAIL: 3}
+    rank = STATUS_RANK
     out: dict[Key, Status] = {}
     for f in findings:
         if f.key not in out or rank[f.status] > rank[out[f.key]]:

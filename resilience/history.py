@@ -4,8 +4,11 @@ Safe when several runs write at once: WAL journal, a generous busy timeout, and 
 ``BEGIN IMMEDIATE`` transaction per run, so a run is recorded whole or not at all. Only the
 summary and each problem's key and status are stored (check id, asset id, domain, severity,
 status for ``fail``, ``error`` and ``waived``); never messages, names, tags or anything read
-from a credential. Passes are counted in the summary, not stored one by one, so the database
-stays small on very large estates. WAL needs a local file system (not a network share).
+from a credential. Passes are counted in the summary, not stored one by one. A run's problems
+are stored a row per check and status, their asset ids in a JSON list (a 100,000-system estate
+has about 460,000 problems: a row each took seconds to write and 32 MB a run); the
+``findings`` view still shows a row per problem. WAL needs a local file system (not a network
+share).
 """
 
 from __future__ import annotations
@@ -13,22 +16,23 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from resilience.baseline import StatusDiff, compare_statuses, worst_status
+from resilience.baseline import STATUS_RANK, StatusDiff, compare_statuses
+from resilience.engine.interface import Finding
 from resilience.engine.report import Report
 from resilience.errors import InputError, OutputError, UsageError
 from resilience.model import Status
 from resilience.model.timeutil import to_utc, utcnow
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FILE_NAME = "history.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
-STORED = (Status.FAIL.value, Status.ERROR.value, Status.WAIVED.value)
+STORED = (Status.FAIL, Status.ERROR, Status.WAIVED)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -47,16 +51,25 @@ CREATE TABLE IF NOT EXISTS runs (
     checks TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_by_organisation ON runs (organisation, id);
-CREATE TABLE IF NOT EXISTS findings (
+"""
+_PROBLEMS = """
+CREATE TABLE IF NOT EXISTS problems (
     run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     check_id TEXT NOT NULL,
-    asset_id TEXT NOT NULL,
+    status TEXT NOT NULL,
     domain TEXT NOT NULL,
     severity TEXT NOT NULL,
-    status TEXT NOT NULL,
-    PRIMARY KEY (run_id, check_id, asset_id)
+    assets TEXT NOT NULL,
+    PRIMARY KEY (run_id, check_id, status)
 ) WITHOUT ROWID;
 """
+_VIEW = """
+CREATE VIEW IF NOT EXISTS findings (run_id, check_id, asset_id, domain, severity, status) AS
+    SELECT p.run_id, p.check_id, a.value, p.domain, p.severity, p.status
+    FROM problems AS p, json_each(p.assets) AS a
+"""
+_INSERT_PROBLEMS = ("INSERT INTO problems (run_id, check_id, status, domain, severity, assets) "
+                    "VALUES (?, ?, ?, ?, ?, ?)")
 
 
 def default_history_path() -> Path:
@@ -162,22 +175,27 @@ class History:
             conn.close()
 
     def _check_schema(self, conn: sqlite3.Connection, *, write: bool) -> None:
+        """Create the tables in a new database, or bring an older one up to date (in one
+        transaction, so two runs upgrading at once cannot both do it)."""
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise InputError(f"history database version {version} was written by a newer "
                              f"resilience (this one reads {SCHEMA_VERSION})", path=str(self.path))
-        if version == SCHEMA_VERSION or not write:
-            if version == 0 and not write:
-                raise InputError("not a resilience history database", path=str(self.path))
+        if version == SCHEMA_VERSION:
             return
+        if version == 0 and not write:
+            raise InputError("not a resilience history database", path=str(self.path))
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
                 # Statement by statement: executescript() would commit our transaction.
-                for statement in _SCHEMA.split(";\n"):
+                for statement in (_SCHEMA + _PROBLEMS + _VIEW).split(";\n"):
                     if statement.strip():
                         conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            elif version == 1:
+                _upgrade_from_1(conn)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
             _rollback(conn)
@@ -192,10 +210,7 @@ class History:
                           for d, c in s.by_domain.items()},
             "failed_by_severity": {k.value: v for k, v in s.failed_by_severity.items()},
         }
-        meta = {f.key: f for f in report.findings}
-        rows = [(key, meta[key].domain.value, meta[key].severity.value, status.value)
-                for key, status in worst_status(report.findings).items()
-                if status.value in STORED]
+        rows = _problems(report.findings)
         with self._connect(write=True) as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -209,11 +224,7 @@ class History:
                      json.dumps(summary), json.dumps([m.id for m in report.checks])),
                 )
                 run_id = cur.lastrowid
-                conn.executemany(
-                    "INSERT INTO findings (run_id, check_id, asset_id, domain, severity, status) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [(run_id, c, a, d, sev, st) for (c, a), d, sev, st in rows],
-                )
+                conn.executemany(_INSERT_PROBLEMS, [(run_id, *row) for row in rows])
                 conn.execute("COMMIT")
             except BaseException:
                 _rollback(conn)
@@ -245,9 +256,12 @@ class History:
     def statuses(self, run_id: int) -> dict[tuple[str, str], Status]:
         """The stored problems (fail, error, waived) of one run, by key."""
         with self._connect(write=False) as conn:
-            rows = conn.execute("SELECT check_id, asset_id, status FROM findings "
+            rows = conn.execute("SELECT check_id, status, assets FROM problems "
                                 "WHERE run_id = ?", (run_id,)).fetchall()
-        return {(r["check_id"], r["asset_id"]): Status(r["status"]) for r in rows}
+        out: dict[tuple[str, str], Status] = {}
+        for check_id, status, assets in rows:
+            out.update(dict.fromkeys(((check_id, a) for a in json.loads(assets)), Status(status)))
+        return out
 
     def diff(self, run_a: int | None = None, run_b: int | None = None,
              organisation: str | None = None) -> tuple[RunRecord, RunRecord, StatusDiff]:
@@ -262,3 +276,45 @@ class History:
                 run_b = last[-1].id
         a, b = self.run(run_a), self.run(run_b)
         return a, b, compare_statuses(self.statuses(a.id), self.statuses(b.id), b.checks)
+
+
+def _problems(findings: Iterable[Finding]) -> list[tuple[str, str, str, str, str]]:
+    """A row for each check and stored status: check id, status, domain, severity and the
+    JSON list of asset ids. An asset a check reports twice counts once, under its most
+    alarming status (as in a baseline). Passes are left out: the summary counts them."""
+    worst: dict[str, dict[str, Status]] = {}  # check id -> asset id -> status
+    about: dict[str, tuple[str, str]] = {}
+    rank = STATUS_RANK
+    for f in findings:
+        status = f.status
+        if status not in STORED:
+            continue
+        assets = worst.get(f.check_id)
+        if assets is None:
+            assets = worst[f.check_id] = {}
+            about[f.check_id] = (f.domain.value, f.severity.value)
+        before = assets.get(f.asset_id)
+        if before is None or rank[status] > rank[before]:
+            assets[f.asset_id] = status
+    rows = []
+    for check_id, assets in worst.items():
+        by_status: dict[Status, list[str]] = {}
+        for asset_id, status in assets.items():
+            by_status.setdefault(status, []).append(asset_id)
+        rows.extend((check_id, status.value, *about[check_id], json.dumps(ids))
+                    for status, ids in by_status.items())
+    return rows
+
+
+def _upgrade_from_1(conn: sqlite3.Connection) -> None:
+    """Version 1 stored a row per problem in a ``findings`` table: regroup them by run, check
+    and status, and leave a view of the same name and columns in its place."""
+    conn.execute(_PROBLEMS)
+    grouped: dict[tuple[int, str, str], tuple[str, str, list[str]]] = {}
+    for run_id, check_id, status, domain, severity, asset_id in conn.execute(
+            "SELECT run_id, check_id, status, domain, severity, asset_id FROM findings"):
+        grouped.setdefault((run_id, check_id, status), (domain, severity, []))[2].append(asset_id)
+    conn.executemany(_INSERT_PROBLEMS, [(*key, domain, severity, json.dumps(ids))
+                                        for key, (domain, severity, ids) in grouped.items()])
+    conn.execute("DROP TABLE findings")
+    conn.execute(_VIEW)

@@ -95,6 +95,69 @@ def test_only_keys_and_statuses_are_stored(tmp_path):
         assert f.message not in dump and f.remediation not in dump
 
 
+def test_problems_stored_once_per_key_under_the_worst_status(tmp_path):
+    report = synthetic_report()
+    db1 = next(f for f in report.findings if f.asset_id == "db1")
+    twice = [*report.findings, db1.model_copy(update={"status": Status.ERROR}),
+             db1.model_copy(update={"asset_id": "app1", "status": Status.WAIVED})]
+    store = History(tmp_path / "history.sqlite3")
+    run_id = store.record(report.model_copy(update={"findings": twice}))
+    statuses = store.statuses(run_id)
+    assert statuses[("backup_system_has_copy", "db1")] == Status.FAIL  # fail outranks error
+    assert statuses[("backup_system_has_copy", "app1")] == Status.WAIVED  # outranks its pass
+    with sqlite3.connect(store.path) as conn:  # the view: a row per problem, as version 1 had
+        rows = conn.execute("SELECT check_id, asset_id, status, domain, severity FROM findings "
+                            "WHERE run_id = ?", (run_id,)).fetchall()
+    assert sorted((c, a, Status(s)) for c, a, s, _, _ in rows) == sorted(
+        (*k, v) for k, v in statuses.items())
+    assert ("backup_system_has_copy", "db1", "fail", "backup", "critical") in rows
+
+
+# The schema of version 1 (a row per problem), as databases written before version 2 hold it.
+VERSION_1 = """
+CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, recorded_at TEXT NOT NULL,
+    generated_at TEXT NOT NULL, as_of TEXT NOT NULL, organisation TEXT NOT NULL, source TEXT,
+    tool_version TEXT NOT NULL, score INTEGER NOT NULL, complete INTEGER NOT NULL,
+    total INTEGER NOT NULL, gaps INTEGER NOT NULL, summary TEXT NOT NULL, checks TEXT NOT NULL);
+CREATE INDEX runs_by_organisation ON runs (organisation, id);
+CREATE TABLE findings (run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    check_id TEXT NOT NULL, asset_id TEXT NOT NULL, domain TEXT NOT NULL,
+    severity TEXT NOT NULL, status TEXT NOT NULL, PRIMARY KEY (run_id, check_id, asset_id)
+) WITHOUT ROWID;
+PRAGMA user_version = 1;
+"""
+
+
+def test_a_version_1_database_is_upgraded_with_its_runs(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(VERSION_1)
+        for run_id in (1, 2):
+            conn.execute("INSERT INTO runs VALUES (?, '2026-10-01T00:00:00+00:00', "
+                         "'2026-10-01T00:00:00+00:00', '2026-10-01T00:00:00+00:00', "
+                         "'Golden Council', NULL, '0.1.0', 70, 1, 10, 0, '{}', "
+                         "'[\"backup_system_has_copy\"]')", (run_id,))
+        conn.executemany("INSERT INTO findings VALUES (?, ?, ?, 'backup', 'high', ?)", [
+            (1, "backup_system_has_copy", "db1", "fail"),
+            (1, "backup_system_has_copy", "db2", "error"),
+            (1, "backup_system_has_copy", "db3", "fail"),
+            (2, "backup_system_has_copy", "db1", "fail"),
+        ])
+    store = History(path)
+    assert [r.id for r in store.runs()] == [1, 2]  # reading upgrades it
+    assert store.statuses(1) == {("backup_system_has_copy", "db1"): Status.FAIL,
+                                 ("backup_system_has_copy", "db2"): Status.ERROR,
+                                 ("backup_system_has_copy", "db3"): Status.FAIL}
+    assert [k for k, _, _ in store.diff(1, 2)[2].fixed] == [
+        ("backup_system_has_copy", "db2"), ("backup_system_has_copy", "db3")]
+    run_id = store.record(synthetic_report())
+    assert run_id == 3 and store.statuses(3)[("backup_system_has_copy", "db1")] == Status.FAIL
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert conn.execute("SELECT COUNT(*) FROM findings WHERE run_id = 1").fetchone() == (3,)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
 def test_history_path_resolution(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert resolve_history_path(None) == tmp_path / "xdg" / "resilience" / "history.sqlite3"
