@@ -45,6 +45,14 @@ def test_several_formats_at_once(small):
                        "--output")
 
 
+def test_format_repeated_means_several(small):
+    proc = run_cli("check", "--format", "json", "-f", "sarif", "-o", "out", "--no-history",
+                   cwd=small)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (small / "out").iterdir()) == [
+        "resilience-report.json", "resilience-report.sarif"]
+
+
 def test_sarif_to_stdout(small):
     proc = run_cli("check", "-f", "sarif", "--no-history", cwd=small)
     assert proc.returncode == 0, proc.stderr

@@ -28,9 +28,9 @@ def check(
     profile: str | None = ProfileOpt,
     region: list[str] = RegionOpt,
     concurrency: int | None = ConcurrencyOpt,
-    format: str = typer.Option("table", "--format", "-f",
-                               help="table, json, markdown, sarif, junit, html "
-                               "(comma-separated for several, e.g. json,sarif,html)."),
+    format: list[str] = typer.Option(["table"], "--format", "-f",
+                                     help="table, json, markdown, sarif, junit, html (several: "
+                                     "comma-separated or repeated, e.g. json,sarif,html)."),
     output: Path | None = typer.Option(None, "--output", "-o",
                                        help="File to write (a folder when several formats)."),
     fail_on: str | None = typer.Option(None, "--fail-on",
@@ -63,7 +63,7 @@ def check(
 
     code = run_check_command(
         estate_request(config, snapshot, aws, azure, profile, region, concurrency),
-        formats=format, output=output, fail_on=fail_on, domains=domain, check_ids=check_id,
+        formats=",".join(format), output=output, fail_on=fail_on, domains=domain, check_ids=check_id,
         strict=strict, as_of=as_of, show_passes=show_passes, framework=framework,
         waivers=waivers, baseline=baseline,
         history=history, record_history=not no_history,
