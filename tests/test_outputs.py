@@ -178,12 +178,14 @@ def test_streamed_json_and_sarif_equal_the_whole_document(monkeypatch):
     report, estate = real_report(include_passes=True)
     context = RenderContext(estate=estate)
     assert len(report.findings) > 20
-    for parts in (1, 2, 3):
-        json_bytes = b"".join(b"".join(p()) for p in formatter(OutputFormat.JSON).parts(
-            report, context, parts))
+    for cuts in ((), (0.5,), (0.3, 0.7), (0.9,), (0.05,)):
+        pieces = formatter(OutputFormat.JSON).parts(report, context, cuts)
+        assert len(pieces) == len(cuts) + 1  # each piece holds at least a batch here
+        json_bytes = b"".join(b"".join(p()) for p in pieces)
         assert json_bytes.endswith(b"}\n")
         assert json.loads(json_bytes) == json.loads(report.model_dump_json())
         _items_one_per_line(json_bytes, "findings", report.model_dump(mode="json")["findings"])
+    assert len(formatter(OutputFormat.JSON).parts(report, context, (0.001,))) == 1  # too small
     sarif_bytes = b"".join(formatter(OutputFormat.SARIF).chunks(report, context))
     whole = json.loads(to_json(sarif_document(report, context)))
     assert json.loads(sarif_bytes) == whole

@@ -176,19 +176,26 @@ def test_a_spool_carries_values_from_the_worker_while_this_process_works():
 
 
 def test_large_formats_are_split_into_parts_that_join_into_the_same_bytes(monkeypatch, tmp_path):
-    """With a worker, JSON and SARIF are each rendered in two parts (one per process) and
-    joined; a worker that dies mid-way has its parts rewritten here."""
+    """With a worker, the SARIF log (the costlier format) is rendered in two parts, one of
+    them with the JSON report in the other process, and joined; a worker that dies mid-way
+    has its parts rewritten here."""
     from resilience.outputs import jsonstream
 
-    monkeypatch.setattr(jsonstream, "BATCH", 3)  # enough items for two parts each
+    monkeypatch.setattr(jsonstream, "BATCH", 3)  # enough items for two parts
+    appended = []
+    real_append = write_module.append_file
+    monkeypatch.setattr(write_module, "append_file",
+                        lambda whole, part: appended.append(whole.name) or real_append(whole, part))
     report = _run(monkeypatch, "1", True)
     context = RenderContext(estate=hostile_estate())
     fmts = [OutputFormat.JSON, OutputFormat.SARIF]
     alone_paths = output_paths(fmts, tmp_path / "alone")
     write_report(report, alone_paths, context)
+    assert appended == []
     monkeypatch.setenv("RESILIENCE_WORKERS", "2")
     shared_paths = output_paths(fmts, tmp_path / "shared")
     write_report(report, shared_paths, context)
+    assert len(appended) == 1 and ".sarif" in appended[0]  # only the SARIF log's second part
     for fmt in fmts:
         assert shared_paths[fmt].read_bytes() == alone_paths[fmt].read_bytes()
     assert sorted(os.listdir(tmp_path / "shared")) == sorted(os.listdir(tmp_path / "alone"))
@@ -196,8 +203,8 @@ def test_large_formats_are_split_into_parts_that_join_into_the_same_bytes(monkey
     parent = os.getpid()
     real_write = write_module._write
 
-    def dies_in_worker(pieces):
-        real_write(pieces)
+    def dies_in_worker(pieces, *args, **kwargs):
+        real_write(pieces, *args, **kwargs)
         if os.getpid() != parent:
             os._exit(5)  # after writing one piece, before saying so
 

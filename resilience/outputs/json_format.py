@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import TypeAdapter
 
 from resilience.engine.interface import Finding
@@ -19,12 +21,13 @@ class JsonFormatter(StreamedFormatter):
     format = OutputFormat.JSON
     extension = "json"
 
-    def parts(self, report: Report, context: RenderContext, count: int) -> list[Part]:
+    def parts(self, report: Report, context: RenderContext,
+              cuts: Sequence[float] = ()) -> list[Part]:
         """The report indented, each finding compact on a line of its own, in batches."""
         head = report.model_copy(update={"findings": []}).model_dump_json(indent=2).encode()
         adapter = TypeAdapter(list[Finding])
         return with_newline(spliced(head, "findings", 1, report.findings,
-                                    adapter.dump_json, count))
+                                    adapter.dump_json, cuts))
 
 
 def report_json_schema() -> dict:

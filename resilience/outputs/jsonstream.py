@@ -11,12 +11,14 @@ Part = Callable[[], Iterator[bytes]]
 
 
 def spliced(head: bytes, key: str, depth: int, items: Sequence[Any],
-            encode: Callable[[Sequence[Any]], bytes] | None = None, parts: int = 1, *,
+            encode: Callable[[Sequence[Any]], bytes] | None = None,
+            cuts: Sequence[float] = (), *,
             line: Callable[[Any], str] | None = None) -> list[Part]:
     """``head`` with ``items`` put into its list ``key``, each item compact on a line of its
-    own (a large report stays small, greppable and diffable line by line), as ``parts``
-    pieces (fewer if there are few items) that can be rendered separately, even in two
-    processes, and joined in order.
+    own (a large report stays small, greppable and diffable line by line), as pieces that can
+    be rendered separately, even in two processes, and joined in order: cut where each of
+    ``cuts`` (fractions of the items, 0.5 for half) falls, except where a piece would hold
+    less than a batch.
 
     ``head`` is the document encoded with an indent of 2 and ``key`` as an empty list at
     nesting ``depth`` (1 for a key of the top-level object); ``encode`` turns a slice of items
@@ -28,8 +30,12 @@ def spliced(head: bytes, key: str, depth: int, items: Sequence[Any],
     at = _empty_list(head, key, depth)
     if not items:
         return [lambda: iter((head,))]
-    parts = max(1, min(parts, len(items) // BATCH + 1))
-    bounds = [len(items) * i // parts for i in range(parts + 1)]
+    bounds = [0]
+    for cut in sorted(round(len(items) * c) for c in cuts):
+        if cut - bounds[-1] >= BATCH and len(items) - cut >= BATCH:
+            bounds.append(cut)
+    bounds.append(len(items))
+    parts = len(bounds) - 1
     inner = pad + b"  "
     between = ",\n" + inner.decode()
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from resilience.atomic import Writeback, append_file, atomic_files
 from resilience.engine.report import Report
@@ -16,7 +17,17 @@ from resilience.outputs.interface import OutputFormat, RenderContext, formatter
 from resilience.outputs.jsonstream import Part
 from resilience.parallel import Tickets, both, worth_forking
 
-Piece = tuple[BinaryIO, Part, bool]  # a file, what goes in it, and whether it is an output
+
+class Piece(NamedTuple):
+    """A part of a format and the file it is written to."""
+
+    target: BinaryIO
+    render: Part
+    output: bool  # the output file itself (else a temporary part, appended to it later)
+    whole: bool  # the whole format: the output is complete once it is written
+    cost: float = 1.0  # for each finding, against the JSON report's 1
+
+
 
 
 def output_paths(formats: list[OutputFormat], output: Path | None,
@@ -50,19 +61,23 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
     files = {fmt: path for fmt, path in paths.items() if path is not None}
     shared = worth_forking(len(report.findings))
     with gc_paused(), atomic_files(list(files.values())) as handles, ExitStack() as extras:
-        pieces: list[Piece] = []  # each format's parts, in order
+        cuts = _cuts({fmt: formatter(fmt).cost for fmt in files}) if shared else {}
+        pieces: list[Piece] = []
         joins: list[tuple[BinaryIO, list[BinaryIO]]] = []
         for fmt, path in files.items():
-            parts = formatter(fmt).parts(report, context, 2 if shared else 1)
+            parts = formatter(fmt).parts(report, context, cuts.get(fmt, ()))
             # The first part goes into the file itself, the others into unnamed temporary
             # files beside it (gone if the run stops), appended when all are written.
             targets = [handles[path], *(extras.enter_context(
                 tempfile.TemporaryFile(dir=path.parent)) for _ in parts[1:])]
-            pieces.extend((target, part, target is targets[0])
-                          for target, part in zip(targets, parts, strict=True))
+            bounds = [0.0, *cuts.get(fmt, ()), 1.0] if len(parts) > 1 else [0.0, 1.0]
+            pieces.extend(Piece(target, part, output=target is targets[0],
+                                whole=len(parts) == 1, cost=formatter(fmt).cost * (high - low))
+                          for target, part, low, high in zip(targets, parts, bounds[:-1], bounds[1:],
+                                                             strict=True))
             joins.append((targets[0], targets[1:]))
         if shared and len(pieces) > 1:
-            _share_pieces(pieces)
+            _share_pieces(sorted(pieces, key=lambda p: -p.cost))
         else:
             _write(pieces)
         for whole, rest in joins:
@@ -71,15 +86,25 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
     return list(files.values())
 
 
+def _cuts(costs: dict[OutputFormat, float]) -> dict[OutputFormat, tuple[float]]:
+    """Where to cut formats so that two processes write about as much each: the largest
+    format is cut where it makes up half of the total, when it is more than half of it (JSON
+    and SARIF: about 70% of the SARIF log in one process, the rest of it and the JSON report
+    in the other). Only the part after the cut is copied again, when it is appended."""
+    largest = max(costs, key=costs.__getitem__)
+    half = sum(costs.values()) / 2
+    return {largest: (half / costs[largest],)} if costs[largest] > half else {}
+
+
 def _share_pieces(pieces: list[Piece]) -> None:
-    """Both processes take the next piece until none is left; pieces a failed worker had
-    taken are written again here."""
+    """Both processes take the next piece (the costliest first) until none is left; pieces
+    a failed worker had taken are written again here."""
     tickets = Tickets(len(pieces))
 
     def take() -> list[int]:
         done = []
         while (number := tickets.take()) is not None:
-            _write([pieces[number]])
+            _write([pieces[number]], settle=True)
             done.append(number)
         return done
 
@@ -91,16 +116,20 @@ def _share_pieces(pieces: list[Piece]) -> None:
     _write([p for i, p in enumerate(pieces) if i not in finished])
 
 
-def _write(pieces: list[Piece]) -> None:
+def _write(pieces: list[Piece], settle: bool = False) -> None:
     """Render each piece into its file from the start (a worker that failed half-way may have
     written some of it already). The disk starts on the output files as they grow, not on
-    the parts that are only kept to be appended to them."""
-    for target, part, final in pieces:
+    the parts that are only kept to be appended to them. With ``settle``, an output that is
+    complete is also synced here, so that its ``fsync`` overlaps the other process's work."""
+    for piece in pieces:
+        target = piece.target
         target.seek(0)
         target.truncate()
-        kick = Writeback(target) if final else None
-        for chunk in part():
+        kick = Writeback(target) if piece.output else None
+        for chunk in piece.render():
             target.write(chunk)
             if kick is not None:
                 kick()
         target.flush()
+        if settle and piece.output and piece.whole:
+            os.fsync(target.fileno())
