@@ -33,6 +33,9 @@ def both(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U]:
     """Run ``there`` in a forked child while ``here`` runs in this process; the child's result
     comes back pickled. If the child fails in any way, ``there`` runs here instead, so the
     answer never depends on the worker. Ctrl-C or SIGTERM stops the child too."""
+    from resilience.heap import release_free_memory
+
+    release_free_memory()  # free pages given back now are neither shared nor copied
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without running the parent's cleanup

@@ -127,11 +127,15 @@ def _settle(estate: Estate) -> None:
     """The estate lives as long as the run: move its (possibly millions of) objects out of
     the cyclic garbage collector's sight, so allocations by checks and renderers do not make
     it re-scan them. Freezing is cheap; a full collection first would cost seconds on a large
-    estate for the little garbage that loading leaves."""
+    estate for the little garbage that loading leaves. What loading freed goes back to the
+    system (about half of what the process held after a 100,000-system snapshot)."""
     import gc
+
+    from resilience.heap import release_free_memory
 
     gc.freeze()
     keep(estate)
+    release_free_memory()
 
 
 def run_check(request: CheckRequest, progress: Progress | None = None) -> tuple[Report, Loaded]:
