@@ -83,9 +83,7 @@ def from_row(cls: type[M], row: tuple[Any, ...]) -> M:
     if len(row) != len(names):
         raise ValueError(f"{cls.__name__} has {len(names)} fields, not {len(row)}")
     instance = object.__new__(cls)
-    data = instance.__dict__
-    for name, value in zip(names, row, strict=False):  # lengths checked above
-        data[name] = value
+    instance.__dict__.update(zip(names, row, strict=False))  # lengths checked above
     _SET_FIELDS(instance, fields_set)
     _SET_EXTRA(instance, None)
     _SET_PRIVATE(instance, None)
