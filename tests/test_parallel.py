@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -213,6 +214,24 @@ def test_large_formats_are_split_into_parts_that_join_into_the_same_bytes(monkey
     write_report(report, again, context)
     for fmt in fmts:
         assert again[fmt].read_bytes() == alone_paths[fmt].read_bytes()
+
+
+def test_a_large_report_to_stdout_alone_or_beside_files(monkeypatch, tmp_path):
+    """Formats written to stdout are not shared out: with the worker on, a report that only
+    goes to stdout, or to stdout and a file, comes out the same."""
+    import io
+
+    report = _run(monkeypatch, "1", True)
+    context = RenderContext(estate=hostile_estate())
+    alone = io.BytesIO()
+    write_report(report, {OutputFormat.JSON: None}, context, stdout=alone)
+    monkeypatch.setenv("RESILIENCE_WORKERS", "2")
+    for paths in ({OutputFormat.JSON: None},
+                  {OutputFormat.JSON: None, OutputFormat.SARIF: tmp_path / "r.sarif"}):
+        shared = io.BytesIO()
+        write_report(report, paths, context, stdout=shared)
+        assert shared.getvalue() == alone.getvalue()
+    assert json.loads((tmp_path / "r.sarif").read_text())["version"] == "2.1.0"
 
 
 def test_tickets_are_each_taken_exactly_once_across_two_processes():

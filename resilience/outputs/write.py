@@ -61,7 +61,7 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
     files = {fmt: path for fmt, path in paths.items() if path is not None}
     shared = worth_forking(len(report.findings))
     with gc_paused(), atomic_files(list(files.values())) as handles, ExitStack() as extras:
-        cuts = _cuts({fmt: formatter(fmt).cost for fmt in files}) if shared else {}
+        cuts = _cuts({fmt: formatter(fmt).cost for fmt in files}) if shared and files else {}
         pieces: list[Piece] = []
         joins: list[tuple[BinaryIO, list[BinaryIO]]] = []
         for fmt, path in files.items():
