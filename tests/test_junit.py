@@ -81,3 +81,20 @@ def test_unlisted_passes_are_one_passing_case_per_check():
     assert len(unlisted) == len(report.omitted_passes)
     for suite in root.findall("testsuite"):
         assert int(suite.get("tests")) == len(suite.findall("testcase"))
+
+
+def test_written_in_batches_equal_to_the_whole_tree(monkeypatch):
+    """Cases are serialised batch by batch into the suites' skeleton; the document must be
+    the same as the whole tree indented and serialised at once, hostile names included."""
+    from resilience.outputs import junit
+
+    monkeypatch.setattr(junit, "BATCH", 3)  # many batches, and a short last one
+    reports = [synthetic_report(), real_report()[0], real_report(include_passes=False)[0]]  # hostile
+    framework = real_report()[0].with_framework("nist-csf")
+    for report in [*reports, framework]:
+        root = junit.junit_tree(report)
+        ET.indent(root)
+        whole = ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+        assert JunitFormatter().render(report, RenderContext()) == whole
+    empty = synthetic_report().model_copy(update={"findings": []})
+    assert ET.fromstring(JunitFormatter().render(empty, RenderContext())).get("tests") == "1"

@@ -6,18 +6,25 @@ judged) an ``<error>``, ``waived`` a ``<skipped>`` with the waiver, ``pass`` a p
 A ``collection`` suite has one ``<error>`` case per collection gap (or one passing case when
 every source was read) and the headline and notes as ``<system-out>``. All text goes through
 ElementTree, so estate names are escaped; characters XML 1.0 cannot carry are dropped.
+
+A large estate has hundreds of thousands of cases: the document is written in batches of
+cases spliced into the indented skeleton of its suites, never built or held whole (a tree of
+463,872 cases took 2.5 GB). A test holds it equal, byte for byte, to the whole tree indented
+and serialised at once (``junit_tree``).
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from resilience.engine.interface import Finding
 from resilience.engine.report import Report
 from resilience.model import Domain, Status
-from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
+from resilience.outputs.interface import OutputFormat, RenderContext, StreamedFormatter
+from resilience.outputs.jsonstream import Part
 from resilience.outputs.view import headline
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -98,21 +105,43 @@ def _counts(findings: list[Finding]) -> dict[str, str]:
 
 
 def junit_tree(report: Report) -> ET.Element:
-    """The ``<testsuites>`` element for a report."""
+    """The ``<testsuites>`` element for a report, every case in it."""
+    root, cases = _skeleton(report)
+    for suite in root.iter("testsuite"):
+        spot = suite.find(_CASES)
+        if spot is not None:
+            at = list(suite).index(spot)
+            suite.remove(spot)
+            holder = ET.Element("cases")
+            for f in cases[Domain(suite.get("name"))]:
+                _testcase(holder, f)
+            suite[at:at] = list(holder)
+    return root
+
+
+_CASES = "resilience-cases"  # where a suite's cases go in the skeleton
+
+
+def _skeleton(report: Report) -> tuple[ET.Element, dict[Domain, list[Finding]]]:
+    """The ``<testsuites>`` element with a placeholder where each suite's finding cases go,
+    and those findings by domain, in order."""
     stamp = report.generated_at.strftime("%Y-%m-%dT%H:%M:%S")
     root = ET.Element("testsuites", {"name": xml_text(f"resilience: {report.organisation.name}")})
     total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    by_domain: dict[Domain, list[Finding]] = {domain: [] for domain in Domain}
+    for f in report.findings:
+        by_domain[f.domain].append(f)
     for domain in Domain:
-        findings = sorted((f for f in report.findings if f.domain == domain),
-                          key=lambda f: (f.check_id, f.asset_id))
+        findings = by_domain[domain]
+        findings.sort(key=lambda f: (f.check_id, f.asset_id))
         counts = _counts(findings)
         suite = ET.SubElement(root, "testsuite", {"name": domain.value, **counts,
                                                   "timestamp": stamp})
         props = ET.SubElement(suite, "properties")
         ET.SubElement(props, "property", {"name": "readiness_score",
                                           "value": str(report.summary.score)})
-        for f in findings:
-            _testcase(suite, f)
+        if findings:
+            ET.SubElement(suite, _CASES)
         for meta in report.checks:  # passes counted but not listed: one passing case each
             unlisted = report.omitted_passes.get(meta.id, 0)
             if meta.domain == domain and unlisted:
@@ -151,7 +180,7 @@ def junit_tree(report: Report) -> ET.Element:
     for key, value in total.items():
         root.set(key, str(value))
     root.set("time", "0")
-    return root
+    return root, by_domain
 
 
 def _framework_suite(root: ET.Element, report: Report, stamp: str) -> dict[str, int]:
@@ -178,11 +207,40 @@ def _framework_suite(root: ET.Element, report: Report, stamp: str) -> dict[str, 
     return counts
 
 
-class JunitFormatter(Formatter):
+BATCH = 2000
+_CASE_INDENT = "\n    "  # a case sits at the third level: testsuites > testsuite > testcase
+
+
+class JunitFormatter(StreamedFormatter):
     format = OutputFormat.JUNIT
     extension = "junit.xml"
 
-    def render(self, report: Report, context: RenderContext) -> str:
-        root = junit_tree(report)
-        ET.indent(root)
-        return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    def parts(self, report: Report, context: RenderContext,
+              cuts: Sequence[float] = ()) -> list[Part]:
+        """One piece, written batch by batch: the indented skeleton, with each suite's cases
+        serialised in batches where its placeholder was."""
+        return [lambda: _chunks(report)]
+
+
+def _chunks(report: Report) -> Iterator[bytes]:
+    root, cases = _skeleton(report)
+    ET.indent(root)
+    text = ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    placeholder = f"<{_CASES} />"
+    pieces = text.split(placeholder)
+    domains = [Domain(s.get("name")) for s in root.iter("testsuite") if s.find(_CASES) is not None]
+    if len(pieces) != len(domains) + 1:
+        raise ValueError("an estate name looks like the cases' placeholder")  # escaped: never
+    yield pieces[0].encode()
+    for domain, after in zip(domains, pieces[1:], strict=True):
+        findings = cases[domain]
+        for low in range(0, len(findings), BATCH):
+            holder = ET.Element("cases")
+            for f in findings[low:low + BATCH]:
+                _testcase(holder, f)
+            texts = []
+            for case in holder:
+                ET.indent(case, level=2)
+                texts.append(ET.tostring(case, encoding="unicode"))
+            yield ((_CASE_INDENT if low else "") + _CASE_INDENT.join(texts)).encode()
+        yield after.encode()
