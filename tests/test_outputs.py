@@ -221,3 +221,17 @@ def test_a_failing_format_leaves_no_file_at_all(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         write_report(report, paths, RenderContext(estate=estate))
     assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.HTML, OutputFormat.MARKDOWN])
+def test_template_formats_written_as_generated_equal_the_whole_render(fmt):
+    """HTML and Markdown are written piece by piece as the template generates them; the
+    document must be the same as the template rendered at once (hostile names included)."""
+    report, estate = real_report()
+    context = RenderContext(estate=estate)
+    renderer = formatter(fmt)
+    whole = renderer.template().render(**renderer.variables(report, context)).encode()
+    small = list(renderer._generate(report, context, size=500))
+    assert len(small) > 3 and b"".join(small) == whole
+    assert b"".join(renderer.chunks(report, context)) == whole
+    assert renderer.render(report, context).encode() == whole

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -18,7 +19,7 @@ from resilience.catalogues import frameworks, lessons
 from resilience.engine.interface import CheckMeta, Finding
 from resilience.engine.report import SEVERITY_WEIGHT, Report
 from resilience.model import Domain, Severity, Status
-from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
+from resilience.outputs.interface import OutputFormat, RenderContext, TemplateFormatter
 from resilience.outputs.view import UNASSIGNED, finalize_printable, headline, worst_first
 
 WORST_GROUPS = 15  # checks shown in "the worst gaps first"
@@ -217,18 +218,20 @@ def framework_titles() -> dict[str, dict[str, str]]:
     return {fid: {c.id: c.title for c in fw.controls} for fid, fw in frameworks().items()}
 
 
-class HtmlFormatter(Formatter):
+class HtmlFormatter(TemplateFormatter):
     format = OutputFormat.HTML
     extension = "html"
 
-    def render(self, report: Report, context: RenderContext) -> str:
+    def template(self) -> jinja2.Template:
+        return environment().get_template("report.html.j2")
+
+    def variables(self, report: Report, context: RenderContext) -> dict[str, Any]:
         findings_by_check: dict[str, list[Finding]] = defaultdict(list)
         for f in report.findings:
             findings_by_check[f.check_id].append(f)
         cited = {lid for meta in report.checks for lid in meta.lessons}
         known_lessons = lessons()
-        template = environment().get_template("report.html.j2")
-        return template.render(
+        return dict(
             report=report,
             headline=headline(report),
             score=report.summary.score,

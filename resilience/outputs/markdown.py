@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import jinja2
 
 from resilience.durations import format_duration
 from resilience.engine.report import Report
-from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
+from resilience.outputs.interface import OutputFormat, RenderContext, TemplateFormatter
 from resilience.outputs.view import by_service, headline, md_escape, worst_first
 
 
@@ -28,13 +29,15 @@ def environment() -> jinja2.Environment:
     return env
 
 
-class MarkdownFormatter(Formatter):
+class MarkdownFormatter(TemplateFormatter):
     format = OutputFormat.MARKDOWN
     extension = "md"
 
-    def render(self, report: Report, context: RenderContext) -> str:
-        template = environment().get_template("report.md.j2")
-        return template.render(
+    def template(self) -> jinja2.Template:
+        return environment().get_template("report.md.j2")
+
+    def variables(self, report: Report, context: RenderContext) -> dict[str, Any]:
+        return dict(
             report=report,
             headline=headline(report),
             worst=worst_first(report.findings)[:15],
