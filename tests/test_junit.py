@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from resilience.model import Domain
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from resilience.engine.interface import Finding
+from resilience.model import Domain, Severity, SourceRef, Status
 from resilience.outputs.interface import RenderContext
 from resilience.outputs.junit import JunitFormatter, xml_text
 from tests.golden import assert_golden
@@ -98,3 +102,30 @@ def test_written_in_batches_equal_to_the_whole_tree(monkeypatch):
         assert JunitFormatter().render(report, RenderContext()) == whole
     empty = synthetic_report().model_copy(update={"findings": []})
     assert ET.fromstring(JunitFormatter().render(empty, RenderContext())).get("tests") == "1"
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(asset_id=_TEXT.filter(bool), name=st.none() | _TEXT, asset_type=_TEXT, message=_TEXT,
+       title=_TEXT, remediation=_TEXT, status=st.sampled_from(list(Status)),
+       severity=st.sampled_from(list(Severity)), tier=st.none() | st.integers(1, 9),
+       services=st.lists(_TEXT, max_size=3), waiver=st.none() | _TEXT,
+       location=st.none() | st.builds(SourceRef, file=_TEXT.filter(bool),
+                                      line=st.none() | st.integers(0, 10**6)))
+def test_case_text_equals_the_serialised_element(asset_id, name, asset_type, message, title,
+                                                 remediation, status, severity, tier, services,
+                                                 waiver, location):
+    """The fast case writer gives exactly what ElementTree makes of ``_testcase``'s element,
+    whatever the text (quotes, ampersands, line breaks, control characters)."""
+    from resilience.outputs.junit import CaseText, _testcase
+
+    f = Finding(check_id="backup_system_has_copy", title=title, domain=Domain.BACKUP,
+                severity=severity, status=status, asset_id=asset_id, asset_name=name,
+                asset_type=asset_type, tier=tier, services=services, message=message,
+                remediation=remediation, location=location, waiver=waiver)
+    holder = ET.Element("cases")
+    _testcase(holder, f)
+    ET.indent(holder[0], level=2)
+    assert CaseText()(f) == ET.tostring(holder[0], encoding="unicode")
