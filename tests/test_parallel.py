@@ -246,3 +246,14 @@ def test_tickets_are_each_taken_exactly_once_across_two_processes():
     mine, theirs = parallel.both(take_all, take_all)
     tickets.close()
     assert sorted(mine + theirs) == list(range(3000))
+
+
+def test_only_a_format_that_can_be_cut_is_cut_and_only_where_it_evens_the_shares():
+    json_, sarif, junit, html = (OutputFormat.JSON, OutputFormat.SARIF, OutputFormat.JUNIT,
+                                 OutputFormat.HTML)
+    [(fmt, (cut,))] = write_module._cuts([json_, sarif]).items()
+    assert fmt == sarif and cut == pytest.approx((1 + 2.4) / 2 / 2.4)  # ~71% against the rest
+    assert write_module._cuts([json_]) == {json_: (0.5,)}
+    assert write_module._cuts([junit]) == {}  # written in one piece
+    assert write_module._cuts([json_, sarif, junit]) == {}  # whole pieces balance better
+    assert write_module._cuts([sarif, html]) == {}

@@ -221,6 +221,7 @@ def framework_titles() -> dict[str, dict[str, str]]:
 class HtmlFormatter(TemplateFormatter):
     format = OutputFormat.HTML
     extension = "html"
+    cost = 7.0
 
     def template(self) -> jinja2.Template:
         return environment().get_template("report.html.j2")

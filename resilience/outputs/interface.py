@@ -53,9 +53,11 @@ class Formatter(ABC):
         for part in self.parts(report, context):
             yield from part()
 
-    #: What writing it costs for each finding, against the JSON report's 1 (measured at
-    #: 100,000 systems): how a large run shares the formats between two processes.
+    #: What writing it costs, against the JSON report's 1 (CPU time measured at 100,000
+    #: systems): how a large run shares the formats between two processes.
     cost: ClassVar[float] = 1.0
+    #: Whether ``parts`` honours ``cuts`` (a format in one piece is written by one process).
+    divisible: ClassVar[bool] = False
 
     def parts(self, report: Report, context: RenderContext,
               cuts: Sequence[float] = ()) -> list[Callable[[], Iterator[bytes]]]:

@@ -20,6 +20,7 @@ from resilience.outputs.jsonstream import Part, spliced
 class JsonFormatter(StreamedFormatter):
     format = OutputFormat.JSON
     extension = "json"
+    divisible = True
 
     def parts(self, report: Report, context: RenderContext,
               cuts: Sequence[float] = ()) -> list[Part]:

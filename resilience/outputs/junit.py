@@ -214,6 +214,7 @@ _CASE_INDENT = "\n    "  # a case sits at the third level: testsuites > testsuit
 class JunitFormatter(StreamedFormatter):
     format = OutputFormat.JUNIT
     extension = "junit.xml"
+    cost = 4.4
 
     def parts(self, report: Report, context: RenderContext,
               cuts: Sequence[float] = ()) -> list[Part]:

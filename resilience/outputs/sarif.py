@@ -376,6 +376,7 @@ class SarifFormatter(StreamedFormatter):
     extension = "sarif"
 
     cost = 2.4  # a line built in Python, where the JSON report's are encoded by pydantic-core
+    divisible = True
 
     def parts(self, report: Report, context: RenderContext,
               cuts: Sequence[float] = ()) -> list[Part]:

@@ -25,7 +25,7 @@ class Piece(NamedTuple):
     render: Part
     output: bool  # the output file itself (else a temporary part, appended to it later)
     whole: bool  # the whole format: the output is complete once it is written
-    cost: float = 1.0  # for each finding, against the JSON report's 1
+    cost: float = 1.0  # what writing it costs, against the whole JSON report's 1
 
 
 
@@ -61,7 +61,7 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
     files = {fmt: path for fmt, path in paths.items() if path is not None}
     shared = worth_forking(len(report.findings))
     with gc_paused(), atomic_files(list(files.values())) as handles, ExitStack() as extras:
-        cuts = _cuts({fmt: formatter(fmt).cost for fmt in files}) if shared and files else {}
+        cuts = _cuts(list(files)) if shared else {}
         pieces: list[Piece] = []
         joins: list[tuple[BinaryIO, list[BinaryIO]]] = []
         for fmt, path in files.items():
@@ -86,12 +86,17 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
     return list(files.values())
 
 
-def _cuts(costs: dict[OutputFormat, float]) -> dict[OutputFormat, tuple[float]]:
-    """Where to cut formats so that two processes write about as much each: the largest
-    format is cut where it makes up half of the total, when it is more than half of it (JSON
-    and SARIF: about 70% of the SARIF log in one process, the rest of it and the JSON report
-    in the other). Only the part after the cut is copied again, when it is appended."""
-    largest = max(costs, key=costs.__getitem__)
+def _cuts(formats: list[OutputFormat]) -> dict[OutputFormat, tuple[float]]:
+    """Where to cut a format so that two processes write about as much each: the costliest
+    format that can be cut, where it makes up half of the total, when it is more than half
+    of it (JSON and SARIF: about 70% of the SARIF log in one process, the rest of it and the
+    JSON report in the other). Only the part after the cut is copied again, when it is
+    appended. Otherwise the formats are written whole, costliest first."""
+    costs = {fmt: formatter(fmt).cost for fmt in formats}
+    divisible = [fmt for fmt in formats if formatter(fmt).divisible]
+    if not divisible:
+        return {}
+    largest = max(divisible, key=costs.__getitem__)
     half = sum(costs.values()) / 2
     return {largest: (half / costs[largest],)} if costs[largest] > half else {}
 
