@@ -25,10 +25,13 @@ def load_snapshot(path: Path | str) -> Estate:
     merging refuses that when an estate is collected, so a snapshot cannot hold it)."""
     estate = load_json_model(Estate, path, what="a resilience snapshot", version=SCHEMA_VERSION)
     for name in ASSET_LISTS:
+        ids = [item.id for item in getattr(estate, name)]
+        if len(set(ids)) == len(ids):  # the usual case, checked at C speed
+            continue
         seen: set[str] = set()
-        for item in getattr(estate, name):
-            if item.id in seen:
+        for asset_id in ids:
+            if asset_id in seen:
                 raise InputError(f"not a resilience snapshot: {name[:-1].replace('_', ' ')} "
-                                 f"id '{item.id}' appears twice", path=str(path))
-            seen.add(item.id)
+                                 f"id '{asset_id}' appears twice", path=str(path))
+            seen.add(asset_id)
     return estate
