@@ -105,9 +105,11 @@ def load_estate(request: EstateRequest, progress: Progress | None = None) -> Loa
     loaded = load_config(request.config, required=required)
     policy = loaded.policy()
     if request.snapshot is not None:
+        reading = progress.stage(f"reading {Path(request.snapshot).name}", total=1)
         with gc_paused():
             estate = load_snapshot(request.snapshot)
             _settle(estate)  # before the collector is back: it would scan all of it once
+        progress.advance(reading)
         return Loaded(estate, loaded, policy)
     sources = build_sources(loaded, request)
     if not sources:
@@ -143,14 +145,18 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> tuple[
     from resilience.engine.registry import load_catalogue
     from resilience.engine.run import Selection, run_checks
 
+    progress = progress or NullProgress()
     loaded = load_estate(request.estate, progress)
     cfg = loaded.config
     catalogue = load_catalogue(tuple(cfg.resolve(f) for f in cfg.config.checks.folders))
     selection = Selection(domains=request.domains, check_ids=request.check_ids)
     skip = set(cfg.config.checks.skip)
     checks = [c for c in selection.choose(catalogue) if c.meta.id not in skip]
+    checking = progress.stage(f"checking ({len(checks)} checks)", total=len(checks))
     report = run_checks(loaded.estate, loaded.policy, checks, now=request.as_of,
-                        include_passes=request.include_passes).with_framework(request.framework)
+                        include_passes=request.include_passes,
+                        on_check=lambda: progress.advance(checking)
+                        ).with_framework(request.framework)
     keep(report)
     return report, loaded
 

@@ -102,8 +102,7 @@ def test_small_estates_and_the_setting_decide_whether_to_fork(monkeypatch):
     assert not parallel.worth_forking(10**7)
 
 
-def test_checks_a_dead_worker_had_taken_are_evaluated_here(monkeypatch):
-    alone = _run(monkeypatch, "1", False)
+def _worker_dies_after_two_checks(monkeypatch) -> None:
     parent = os.getpid()
     put = parallel.Spool.put
     sent = []
@@ -115,11 +114,28 @@ def test_checks_a_dead_worker_had_taken_are_evaluated_here(monkeypatch):
         put(self, value)
 
     monkeypatch.setattr(parallel.Spool, "put", dies_in_worker)
+
+
+def test_checks_a_dead_worker_had_taken_are_evaluated_here(monkeypatch):
+    alone = _run(monkeypatch, "1", False)
+    _worker_dies_after_two_checks(monkeypatch)
     shared = _run(monkeypatch, "2", False)
     assert shared.findings == alone.findings
     assert shared.omitted_passes == alone.omitted_passes
     assert shared.omitted_passes_by_tier == alone.omitted_passes_by_tier
     assert shared.summary == alone.summary
+
+
+@pytest.mark.parametrize(("workers", "dies"), [("1", False), ("2", False), ("2", True)])
+def test_progress_hears_of_each_check_once(monkeypatch, workers, dies):
+    """The progress display advances once per check, whichever process ran it."""
+    if dies:
+        _worker_dies_after_two_checks(monkeypatch)
+    monkeypatch.setenv("RESILIENCE_WORKERS", workers)
+    done = []
+    report = run_checks(hostile_estate(), default_policy(), load_catalogue(), now=AS_OF,
+                        include_passes=False, on_check=lambda: done.append(len(done)))
+    assert len(done) == len(report.checks) > 20
 
 
 def test_without_a_temporary_folder_the_checks_run_alone(monkeypatch):

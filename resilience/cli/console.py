@@ -35,6 +35,9 @@ class PlainProgress:
         sys.stderr.write(f"collecting: {description}\n")
         return task_id
 
+    def stage(self, description: str, total: int) -> int:
+        return -1  # CI logs show what was collected, not the stages after it
+
     def advance(self, task_id: int, amount: int = 1) -> None:
         return None
 
@@ -61,6 +64,9 @@ class RichProgress:
         self._progress.stop()
 
     def task(self, description: str, total: int | None = None) -> int:
+        return self._progress.add_task(description, total=total)
+
+    def stage(self, description: str, total: int) -> int:
         return self._progress.add_task(description, total=total)
 
     def advance(self, task_id: int, amount: int = 1) -> None:

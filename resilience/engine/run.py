@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -86,26 +86,30 @@ def evaluate_check(check: Check, ctx: CheckContext) -> list[Finding]:
 Grouped = dict[str, tuple[list[Finding], int]]  # check id -> (listed findings, passes counted)
 
 
-def _evaluate_all(checks: list[Check], ctx: CheckContext, include_passes: bool
+def _evaluate_all(checks: list[Check], ctx: CheckContext, include_passes: bool,
+                  on_check: Callable[[], None]
                   ) -> tuple[list[Finding], dict[str, int], Counter[str]]:
     """Every check's findings, with passes counted per check and tier instead when not kept.
-    On a large estate half of the checks run in a forked worker (see resilience.parallel)."""
+    On a large estate half of the checks run in a forked worker (see resilience.parallel).
+    ``on_check`` is called here as each check's findings arrive."""
     estate = ctx.estate
     size = len(estate.systems) + len(estate.backups) + len(estate.accounts)
     grouped: Grouped = {}
     tiers: Counter[str] = Counter()
     if len(checks) > 1 and worth_forking(size):
-        _shared_with_worker(checks, ctx, include_passes, grouped, tiers)
+        _shared_with_worker(checks, ctx, include_passes, grouped, tiers, on_check)
     for check in checks:  # all of them alone, or any a failed worker had taken
         if check.meta.id not in grouped:
             grouped[check.meta.id] = _evaluate_one(check, ctx, include_passes, tiers)
+            on_check()
     findings = [f for c in checks for f in grouped[c.meta.id][0]]
     omitted = {} if include_passes else {c.meta.id: grouped[c.meta.id][1] for c in checks}
     return findings, omitted, tiers
 
 
 def _shared_with_worker(checks: list[Check], ctx: CheckContext, include_passes: bool,
-                        grouped: Grouped, tiers: Counter[str]) -> None:
+                        grouped: Grouped, tiers: Counter[str],
+                        on_check: Callable[[], None]) -> None:
     """Both processes take the next check until none is left (the heavy backup checks come
     first in the catalogue, so the two finish close together). The worker sends each check's
     findings as soon as it is done, as rows of values (several times cheaper to pickle than
@@ -122,11 +126,13 @@ def _shared_with_worker(checks: list[Check], ctx: CheckContext, include_passes: 
         for check_id, rows, passes, their_tiers in spool.take():
             grouped[check_id] = ([from_row(Finding, r) for r in rows], passes)
             tiers.update(their_tiers)
+            on_check()
 
     def here() -> None:
         while (number := tickets.take()) is not None:
             check = checks[number]
             grouped[check.meta.id] = _evaluate_one(check, ctx, include_passes, tiers)
+            on_check()
             take_up()
 
     def there() -> None:
@@ -162,14 +168,16 @@ def _evaluate_one(check: Check, ctx: CheckContext, include_passes: bool,
 
 
 def run_checks(estate: Estate, policy: Policy, checks: Iterable[Check],
-               now: datetime | None = None, include_passes: bool = True) -> Report:
+               now: datetime | None = None, include_passes: bool = True,
+               on_check: Callable[[], None] = lambda: None) -> Report:
     """Evaluate ``checks`` and assemble the Report. Without ``include_passes`` passing results
-    are counted per check but not listed (large estates: millions of passes help nobody)."""
+    are counted per check but not listed (large estates: millions of passes help nobody).
+    ``on_check`` is called as each check is done (for progress)."""
     now = now or utcnow()
     ctx = CheckContext(estate=estate, policy=policy, now=now, keep_passes=include_passes)
     checks = list(checks)
     with gc_paused():
-        findings, omitted, by_tier = _evaluate_all(checks, ctx, include_passes)
+        findings, omitted, by_tier = _evaluate_all(checks, ctx, include_passes, on_check)
         # Like the estate (pipeline._settle): the findings live as long as the report and hold
         # no cycles; out of the cyclic collector's sight, its first pass does not walk them
         # all (half a second for 463,872 findings).

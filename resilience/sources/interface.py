@@ -9,9 +9,12 @@ from resilience.model import Estate, Provider
 
 
 class Progress(Protocol):
-    """Where long collections report progress (Rich on a terminal, plain lines in CI)."""
+    """Where long runs report progress (Rich on a terminal, plain lines in CI): collections
+    as tasks, and the stages after them (reading a snapshot, checking) as stages, which only
+    a terminal shows."""
 
     def task(self, description: str, total: int | None = None) -> int: ...
+    def stage(self, description: str, total: int) -> int: ...
     def advance(self, task_id: int, amount: int = 1) -> None: ...
     def note(self, message: str) -> None: ...
 
@@ -20,6 +23,9 @@ class NullProgress:
     """Progress that goes nowhere (library use and tests)."""
 
     def task(self, description: str, total: int | None = None) -> int:
+        return 0
+
+    def stage(self, description: str, total: int) -> int:
         return 0
 
     def advance(self, task_id: int, amount: int = 1) -> None:
