@@ -52,12 +52,14 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
 
     Files are written piece by piece into temporary files beside their targets and renamed
     only when every one is complete, so a failure or an interrupt leaves nothing half-written
-    and a large report is never held whole in memory. Stdout gets the rendered text at once.
+    and a large report is never held whole in memory. Stdout gets the pieces as they come.
     """
     for fmt, path in paths.items():
-        if path is None:
-            text = formatter(fmt).render(report, context).encode("utf-8")
-            (stdout or sys.stdout.buffer).write(text)
+        if path is None:  # piece by piece too: a large JSON report is hundreds of MB
+            out = stdout or sys.stdout.buffer
+            with gc_paused():
+                for chunk in formatter(fmt).chunks(report, context):
+                    out.write(chunk)
     files = {fmt: path for fmt, path in paths.items() if path is not None}
     shared = worth_forking(len(report.findings))
     with gc_paused(), atomic_files(list(files.values())) as handles, ExitStack() as extras:
