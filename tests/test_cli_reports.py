@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 import pytest
 
@@ -151,3 +153,28 @@ def test_history_from_config_and_default_location(small, tmp_path):
     assert proc.returncode == 0 and "warning: history not recorded" in proc.stderr
     proc = run_cli("check", "--history", str(tmp_path / "a-file" / "h.db"), cwd=small)
     assert proc.returncode == 3 and "cannot open the history database" in proc.stderr
+
+
+def test_a_terminal_lists_the_most_severe_results_of_a_large_estate(tmp_path):
+    """Thousands of results are not read on a screen: the terminal lists the most severe up
+    to its limit and says where the rest are; a file gets them all."""
+    from bench.synth import generate, to_snapshot
+    from resilience.outputs.table import TERMINAL_LIMIT
+
+    snapshot = tmp_path / "estate.json"
+    snapshot.write_text(to_snapshot(generate(1000)))
+    common = ("check", "--snapshot", str(snapshot), "--as-of", "2026-11-01", "--no-history")
+    shown = run_cli(*common, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    findings = json.loads(run_cli(*common, "-f", "json", cwd=tmp_path).stdout)["findings"]
+    problems = len(findings)
+    assert problems > TERMINAL_LIMIT
+    assert f"the {TERMINAL_LIMIT:,} most severe of {problems:,} results" in shown.stdout
+    order = ["critical", "high", "medium", "low", "info"]
+    most_severe = sorted((f["severity"] for f in findings), key=order.index)[:TERMINAL_LIMIT]
+    entries = re.findall(r"^  (critical|high|medium|low|info) ", shown.stdout, re.M)
+    assert Counter(entries) == Counter(most_severe)  # listed by service, chosen by severity
+    written = run_cli(*common, "-f", "table,json", "-o", "out", cwd=tmp_path)
+    text = (tmp_path / "out" / "resilience-report.txt").read_text()
+    assert len(re.findall(r"^  (critical|high|medium|low|info) ", text, re.M)) == problems
+    assert "most severe of" not in text and written.returncode == 0

@@ -235,3 +235,18 @@ def test_template_formats_written_as_generated_equal_the_whole_render(fmt):
     assert len(small) > 3 and b"".join(small) == whole
     assert b"".join(renderer.chunks(report, context)) == whole
     assert renderer.render(report, context).encode() == whole
+
+
+def test_the_table_written_part_by_part_equals_the_whole_layout():
+    import io
+
+    from rich.console import Console, Group
+
+    from resilience.outputs.table import report_parts
+
+    report, estate = real_report(include_passes=True)
+    context = RenderContext(estate=estate)
+    buffer = io.StringIO()
+    Console(file=buffer, width=140, no_color=True, force_terminal=False).print(
+        Group(*report_parts(report, context)))
+    assert formatter(OutputFormat.TABLE).render(report, context) == buffer.getvalue()

@@ -77,9 +77,10 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
     context = RenderContext(estate=loaded.estate, history=trend, anchor=anchor_for(loaded, request))
     to_stdout_table = fmts == [OutputFormat.TABLE] and output is None
     if to_stdout_table:
-        from resilience.outputs.table import report_renderable
+        from resilience.outputs.table import TERMINAL_LIMIT, report_parts
 
-        stdout().print(report_renderable(report, context, show_passes=show_passes))
+        for part in report_parts(report, context, show_passes=show_passes, limit=TERMINAL_LIMIT):
+            stdout().print(part)
     else:
         sys.stdout.flush()
         write_report(report, paths, context)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator, Sequence
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -13,7 +14,8 @@ from rich.text import Text
 from resilience.engine.interface import Finding
 from resilience.engine.report import Report
 from resilience.model import Severity, Status
-from resilience.outputs.interface import Formatter, OutputFormat, RenderContext
+from resilience.outputs.interface import OutputFormat, RenderContext, StreamedFormatter
+from resilience.outputs.jsonstream import Part
 from resilience.outputs.view import by_service, headline, plain, printable
 
 SEVERITY_STYLE = {
@@ -83,11 +85,24 @@ def _lines(console: Console, value: str, width: int, indent: Segment, first: boo
         yield Segment.line()
 
 
-def report_renderable(report: Report, context: RenderContext, *, show_passes: bool = False) -> Group:
-    """Rich renderables for a report (untrusted text is escaped, never read as markup)."""
+# A terminal lists at most this many results, the most severe first: a large estate has
+# hundreds of thousands, which take a minute to print and nobody reads on a screen.
+TERMINAL_LIMIT = 2000
+_URGENCY = {Status.FAIL: 0, Status.ERROR: 1, Status.WAIVED: 2, Status.PASS: 3}
+
+
+def report_parts(report: Report, context: RenderContext, *, show_passes: bool = False,
+                 limit: int | None = None) -> list[RenderableType]:
+    """Rich renderables for a report, to print one after the other (untrusted text is
+    escaped, never read as markup). With ``limit``, only that many results are listed, the
+    most severe first, and a note says how many more the files hold."""
     names = {s.id: s.name for s in context.estate.services} if context.estate else {}
     shown = [f for f in report.findings if show_passes or f.status != Status.PASS]
-    parts: list = []
+    total = len(shown)
+    if limit is not None and total > limit:
+        shown = sorted(shown, key=lambda f: (-f.severity.rank, _URGENCY[f.status], f.check_id,
+                                             f.asset_id))[:limit]
+    parts: list[RenderableType] = []
     for sid, items in by_service(shown).items():
         ordered = sorted(items, key=lambda f: (-f.severity.rank, f.check_id, f.asset_id))
         parts.append(FindingList(names.get(sid, sid), ordered))
@@ -106,16 +121,32 @@ def report_renderable(report: Report, context: RenderContext, *, show_passes: bo
         parts.append(framework_renderable(report.framework))
     for note in report.notes:
         parts.append(plain(f"note: {note}", style="yellow"))
+    if len(shown) < total:
+        parts.append(Text(f"Listed above: the {len(shown):,} most severe of {total:,} results. "
+                          "For all of them, write files: --format json,sarif,html --output DIR.",
+                          style="yellow"))
     parts.append(Text(headline(report), style="bold"))
-    return Group(*parts)
+    return parts
 
 
-class TableFormatter(Formatter):
+class TableFormatter(StreamedFormatter):
+    """The terminal layout as plain text, every result listed (a file is not a screen)."""
+
     format = OutputFormat.TABLE
     extension = "txt"
+    cost = 15.0  # Rich lays out every line
 
-    def render(self, report: Report, context: RenderContext) -> str:
-        buffer = io.StringIO()
-        console = Console(file=buffer, width=140, no_color=True, force_terminal=False)
-        console.print(report_renderable(report, context))
-        return buffer.getvalue()
+    def parts(self, report: Report, context: RenderContext,
+              cuts: Sequence[float] = ()) -> list[Part]:
+        return [lambda: _plain_text(report_parts(report, context))]
+
+
+def _plain_text(parts: list[RenderableType]) -> Iterator[bytes]:
+    """Each renderable printed as plain text 140 columns wide, one after the other."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=140, no_color=True, force_terminal=False)
+    for part in parts:
+        console.print(part)
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
