@@ -169,3 +169,27 @@ def test_leaving_at_once_only_when_the_cli_kept_a_large_result(monkeypatch):
     proc = run_cli("check", "--config", str(demo), "-f", "json", "--no-history")
     assert proc.returncode in (0, 1) and len(proc.stdout) > 65536
     assert json.loads(proc.stdout)["findings"]
+
+
+def test_inventory_tables_show_at_most_their_limit():
+    """A large estate's tables show their first rows and say how many the snapshot holds."""
+    import io
+
+    from rich.console import Console
+
+    from bench.synth import generate, to_snapshot
+    from resilience.inventory_view import estate_tables
+    from resilience.model import Estate
+
+    estate = Estate.model_validate_json(to_snapshot(generate(30)))
+
+    def shown(limit):
+        buffer = io.StringIO()
+        Console(file=buffer, width=200, no_color=True).print(estate_tables(estate, limit))
+        return buffer.getvalue()
+
+    whole, cut = shown(None), shown(10)
+    assert "The first" not in whole
+    assert f"The first 10 of {len(estate.systems):,};" in cut
+    assert sum(s.id in whole for s in estate.systems) == len(estate.systems) == 30
+    assert sum(s.id in cut for s in estate.systems) == 10
