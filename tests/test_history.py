@@ -194,3 +194,25 @@ def test_concurrent_writers_from_several_processes(tmp_path):
     assert stored == 5 and all(len(store.statuses(r.id)) == stored for r in runs)
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_large_diff_lists_its_first_rows_and_says_how_many(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from resilience.baseline import StatusDiff
+    from resilience.cli.history_view import diff_renderable
+    from resilience.outputs.view import TABLE_ROWS
+
+    store = History(tmp_path / "history.sqlite3")
+    for _ in range(2):
+        store.record(synthetic_report())
+    a, b = store.runs()
+    diff = StatusDiff(new=[(("backup_system_has_copy", f"asset-{i:05d}"), None, Status.FAIL)
+                           for i in range(TABLE_ROWS + 1)])
+    buffer = io.StringIO()
+    Console(file=buffer, width=120, no_color=True).print(diff_renderable(a, b, diff))
+    text = buffer.getvalue()
+    assert f"The first {TABLE_ROWS:,} of {TABLE_ROWS + 1:,}; --format json lists them all." in text
+    assert f"asset-{TABLE_ROWS - 1:05d}" in text and f"asset-{TABLE_ROWS:05d}" not in text

@@ -9,7 +9,7 @@ from rich.text import Text
 from resilience.baseline import StatusDiff
 from resilience.history import RunRecord
 from resilience.model import Domain
-from resilience.outputs.view import plain
+from resilience.outputs.view import first_rows, plain
 
 
 def runs_table(runs: list[RunRecord]) -> Table:
@@ -63,7 +63,7 @@ def diff_renderable(a: RunRecord, b: RunRecord, diff: StatusDiff) -> Group:
         table = Table(title=title, title_justify="left")
         for col in ("check", "asset", "before", "after"):
             table.add_column(col, overflow="fold")
-        for (check, asset), then, now in items:
+        for (check, asset), then, now in first_rows(items, table, "--format json lists them all"):
             table.add_row(check, plain(asset), then.value if then else "-",
                           now.value if now else "pass or gone")
         parts.append(table)

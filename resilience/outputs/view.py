@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import Any
 
 from resilience.engine.interface import Finding
 from resilience.engine.report import Report
@@ -14,6 +15,21 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~#])")
 # C0 and C1 control characters except tab and newline: terminal escape sequences, bells,
 # carriage returns that overwrite a line, and characters XML 1.0 cannot hold.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+# Rows a terminal table shows at most: a large estate has hundreds of thousands, which take
+# minutes to lay out and nobody reads on a screen.
+TABLE_ROWS = 1000
+
+
+def first_rows(items: list, table: Any, where: str, limit: int | None = TABLE_ROWS) -> list:
+    """The items a Rich ``table`` shows: at most ``limit``, with a caption saying how many
+    there are and ``where`` to find them all when some are left out."""
+    if limit is None or len(items) <= limit:
+        return items
+    table.caption = f"The first {limit:,} of {len(items):,}; {where}."
+    table.caption_justify = "left"
+    return items[:limit]
 
 
 def worst_first(findings: list[Finding]) -> list[Finding]:
