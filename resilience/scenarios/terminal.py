@@ -6,10 +6,11 @@ from rich.console import Group
 from rich.table import Table
 
 from resilience.durations import format_duration
-from resilience.outputs.view import plain
+from resilience.outputs.view import first_rows, plain
 from resilience.scenarios.interface import ServiceStatus, Simulation
 from resilience.scenarios.timeline import clock
 
+_ALL = "--format json or markdown --output FILE lists them all"
 _STYLE = {
     ServiceStatus.RUNNING: "green",
     ServiceStatus.DOWN_RECOVERABLE: "yellow",
@@ -25,7 +26,7 @@ def simulation_renderable(sim: Simulation) -> Group:
     services = Table(title="Services", title_justify="left")
     for col in ("service", "status", "back at", "RTO", "why"):
         services.add_column(col, overflow="fold")
-    for s in sim.services:
+    for s in first_rows(sim.services, services, _ALL):
         status = plain(s.status.value, style=_STYLE[s.status])
         if s.on_fallback:
             status.append(" (on its fallback)", style="dim")
@@ -40,7 +41,7 @@ def simulation_renderable(sim: Simulation) -> Group:
                         f"{sim.parallel_streams} team(s))", title_justify="left")
     for col in ("#", "system", "action", "copy", "time", "done at"):
         order.add_column(col, overflow="fold")
-    for st in sim.restore_plan:
+    for st in first_rows(sim.restore_plan, order, _ALL):
         order.add_row(str(st.order), plain(st.name + (" (cycle)" if st.in_cycle else "")),
                       st.action.value, plain(st.copy_id or "-"),
                       f"{format_duration(st.duration)} {st.duration_source}", clock(st.finish))
@@ -49,7 +50,7 @@ def simulation_renderable(sim: Simulation) -> Group:
         gaps = Table(title=f"Gaps ({len(sim.gaps)})", title_justify="left")
         for col in ("gap", "about", "what", "checks"):
             gaps.add_column(col, overflow="fold")
-        for g in sim.gaps:
+        for g in first_rows(sim.gaps, gaps, _ALL):
             gaps.add_row(g.code.value, plain(g.subject), plain(g.message), ", ".join(g.checks) or "-")
         parts.append(gaps)
     for w in sim.warnings:

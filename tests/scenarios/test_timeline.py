@@ -103,3 +103,25 @@ def test_a_copy_reached_through_the_compromised_directory_carries_a_caution():
     plan = {s.system: s for s in run(estate, "ransomware", {"directory": "corp"}).restore_plan}
     assert "break-glass" in plan["dc"].caution
     assert plan["db"].caution is None
+
+
+def test_a_terminal_shows_the_first_rows_of_each_long_table(monkeypatch):
+    """Services, restore order and gaps each show their first rows and say how many there
+    are (a 100,000-system estate has thousands of each)."""
+    import functools
+    import io
+
+    from rich.console import Console
+
+    from resilience.outputs.view import first_rows
+    from resilience.scenarios import terminal
+    from tests.scenarios.util import fixture_estate, run
+
+    sim = run(fixture_estate(), "ransomware", {"directory": "corp.example.gov.uk"})
+    assert len(sim.services) > 2 and len(sim.restore_plan) > 2 and len(sim.gaps) > 2
+    monkeypatch.setattr(terminal, "first_rows", functools.partial(first_rows, limit=2))
+    buffer = io.StringIO()
+    Console(file=buffer, width=200, no_color=True).print(terminal.simulation_renderable(sim))
+    text = buffer.getvalue()
+    for items in (sim.services, sim.restore_plan, sim.gaps):
+        assert f"The first 2 of {len(items):,}; --format json or markdown" in text
