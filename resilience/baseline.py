@@ -24,9 +24,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict
+from typing_extensions import TypedDict
+
 from resilience.engine.interface import Finding
 from resilience.engine.report import REPORT_SCHEMA_VERSION, Report
 from resilience.model import Status
+from resilience.model.timeutil import Timestamp
 from resilience.yamlfile import load_json_model
 
 PROBLEMS = frozenset({Status.FAIL, Status.ERROR})
@@ -79,9 +83,49 @@ def compare_statuses(before: Mapping[Key, Status], after: Mapping[Key, Status],
     return diff
 
 
-def load_baseline(path: Path | str) -> Report:
+class _Skimmed(BaseModel):
+    """Read from a report for a baseline: the fields named, the others skipped."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class BaselineFinding(TypedDict):
+    """A finding's key and status (a dict: a large report has hundreds of thousands)."""
+
+    __pydantic_config__ = ConfigDict(extra="ignore")  # type: ignore[misc]
+    check_id: str
+    asset_id: str
+    status: Status
+
+
+class BaselineOrganisation(_Skimmed):
+    name: str
+
+
+class Baseline(_Skimmed):
+    """What a baseline needs of an earlier JSON report: each finding's key and status, when
+    it was made and for whom. The rest is skipped unread: a 100,000-system report is 300-400
+    MB, and reading all of it took most of a gigabyte."""
+
+    schema_version: int
+    generated_at: Timestamp
+    organisation: BaselineOrganisation
+    findings: list[BaselineFinding]
+
+    def statuses(self) -> dict[Key, Status]:
+        """One status per key, the most alarming (as ``worst_status``)."""
+        rank = STATUS_RANK
+        out: dict[Key, Status] = {}
+        for f in self.findings:
+            key, status = (f["check_id"], f["asset_id"]), f["status"]
+            if key not in out or rank[status] > rank[out[key]]:
+                out[key] = status
+        return out
+
+
+def load_baseline(path: Path | str) -> Baseline:
     """Read an earlier ``--format json`` report, with one clear error when it is not one."""
-    return load_json_model(Report, path, what="a resilience JSON report",
+    return load_json_model(Baseline, path, what="a resilience JSON report",
                            how=" (make one with `resilience check --format json`)",
                            version=REPORT_SCHEMA_VERSION)
 
@@ -92,9 +136,9 @@ def _listed(keys: list[Key]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def apply_baseline(report: Report, baseline: Report, source: str) -> Report:
+def apply_baseline(report: Report, baseline: Baseline, source: str) -> Report:
     """A copy of ``report`` without the problems already in ``baseline``, with notes."""
-    before = worst_status(baseline.findings)
+    before = baseline.statuses()
     after = worst_status(report.findings)
     diff = compare_statuses(before, after, checks_run=[m.id for m in report.checks])
     kept = [f for f in report.findings

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from resilience.baseline import apply_baseline, compare_statuses, load_baseline
+from resilience.baseline import Baseline, compare_statuses, load_baseline
+from resilience.baseline import apply_baseline as _apply
 from resilience.errors import InputError
 from resilience.exitcodes import exit_code
 from resilience.model import Severity, Status
 from tests.report_fixtures import ARN, AZURE_ID, synthetic_report
+
+
+def apply_baseline(report, before, source):
+    """As the CLI does, with ``before`` read back from its JSON as a baseline."""
+    return _apply(report, Baseline.model_validate_json(before.model_dump_json()), source)
 
 
 def _with(report, **statuses):
@@ -60,7 +66,7 @@ def test_fixed_only_counts_checks_that_ran():
 def test_load_baseline_round_trip_and_errors(tmp_path):
     path = tmp_path / "b.json"
     path.write_text(synthetic_report().model_dump_json())
-    assert load_baseline(path).findings[1].asset_id == "db1"
+    assert load_baseline(path).findings[1]["asset_id"] == "db1"
     path.write_text("{not json")
     with pytest.raises(InputError, match="b.json: not valid JSON"):
         load_baseline(path)
@@ -88,3 +94,15 @@ def test_unlisted_passes_count_as_fixed():
     result = apply_baseline(now, before, "b.json")
     assert "Fixed since the baseline: backup_system_has_copy on db1." in result.notes
     assert result.omitted_passes == {"backup_system_has_copy": 2}
+
+
+def test_a_baseline_read_from_its_file_hides_the_same_problems(tmp_path):
+    """Only the findings' keys and statuses, the time and the organisation are read from the
+    file; the result is the same as comparing with the whole report."""
+    before = synthetic_report()
+    path = tmp_path / "b.json"
+    path.write_text(before.model_dump_json())
+    now = _with(before, app1=Status.FAIL, db1=Status.PASS)
+    from_file = _apply(now, load_baseline(path), "b.json")
+    assert from_file == apply_baseline(now, before, "b.json")
+    assert "1 new problem(s) shown, 3 known problem(s) hidden" in from_file.notes[-2]
