@@ -116,12 +116,16 @@ def load_estate(request: EstateRequest, progress: Progress | None = None) -> Loa
         where = loaded.path or "the configuration"
         raise UsageError(f"{where} names no sources; add sources.onprem files, sources.ad "
                          "exports, or pass --aws / --azure")
-    parts = [source.collect(progress) for source in sources]
-    # The configuration's organisation wins only when it names one; else the estate file's.
-    named = "organisation" in loaded.config.model_fields_set
-    estate = merge(parts, organisation=loaded.config.organisation if named else None)
-    check_references(estate)
-    _settle(estate)
+    # Collection builds millions of objects on a large estate (a YAML file's node tree, the
+    # models), none in cycles worth chasing: with the collector on, its passes over them all
+    # took longer than the parsing (a 10,000-system YAML estate parsed in 12.8 s against 5.6).
+    with gc_paused():
+        parts = [source.collect(progress) for source in sources]
+        # The configuration's organisation wins only when it names one; else the estate's.
+        named = "organisation" in loaded.config.model_fields_set
+        estate = merge(parts, organisation=loaded.config.organisation if named else None)
+        check_references(estate)
+        _settle(estate)
     return Loaded(estate, loaded, policy)
 
 
