@@ -30,6 +30,7 @@ from resilience.model import Status
 from resilience.model.timeutil import to_utc, utcnow
 
 SCHEMA_VERSION = 2
+_NOTHING_YET = "no history recorded yet (run `resilience check` first, or pass --history FILE)"
 FILE_NAME = "history.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
 STORED = (Status.FAIL, Status.ERROR, Status.WAIVED)
@@ -149,8 +150,7 @@ class History:
     @contextmanager
     def _connect(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         if not write and not self.path.exists():
-            raise InputError("no history recorded yet (run `resilience check` first, or pass "
-                             "--history FILE)", path=str(self.path))
+            raise InputError(_NOTHING_YET, path=str(self.path))
         try:
             if write:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -184,6 +184,9 @@ class History:
         if version == SCHEMA_VERSION:
             return
         if version == 0 and not write:
+            if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                # Created by a first run that was interrupted before it made its tables.
+                raise InputError(_NOTHING_YET, path=str(self.path))
             raise InputError("not a resilience history database", path=str(self.path))
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -69,6 +69,11 @@ def test_diff_new_fixed_changed(tmp_path):
 def test_clear_errors(tmp_path):
     with pytest.raises(InputError, match="no history recorded yet"):
         History(tmp_path / "none.sqlite3").runs()
+    sqlite3.connect(tmp_path / "empty.sqlite3").close()  # a first run stopped before its tables
+    (tmp_path / "empty.sqlite3").touch()
+    with pytest.raises(InputError, match="no history recorded yet"):
+        History(tmp_path / "empty.sqlite3").runs()
+    History(tmp_path / "empty.sqlite3").record(synthetic_report())  # and the next run works
     store = History(tmp_path / "one.sqlite3")
     store.record(synthetic_report())
     with pytest.raises(UsageError, match="fewer than two runs"):

@@ -121,6 +121,8 @@ def _assert_nothing_half_done(out: Path, db: Path, expected_rows: int | None) ->
         return
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            return  # stopped before its tables were made: nothing recorded, nothing broken
         runs = conn.execute("SELECT id FROM runs").fetchall()
         assert len(runs) <= 1
         for (run_id,) in runs:  # a recorded run is recorded whole
