@@ -27,7 +27,6 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import TypedDict
 
-from resilience.engine.interface import Finding
 from resilience.engine.report import REPORT_SCHEMA_VERSION, Report
 from resilience.model import Status
 from resilience.model.timeutil import Timestamp
@@ -49,13 +48,13 @@ class StatusDiff:
     changed: list[tuple[Key, Status, Status]] = field(default_factory=list)
 
 
-def worst_status(findings: Iterable[Finding]) -> dict[Key, Status]:
+def worst_status(statuses: Iterable[tuple[Key, Status]]) -> dict[Key, Status]:
     """One status per key (a check can report one asset twice): the most alarming wins."""
     rank = STATUS_RANK
     out: dict[Key, Status] = {}
-    for f in findings:
-        if f.key not in out or rank[f.status] > rank[out[f.key]]:
-            out[f.key] = f.status
+    for key, status in statuses:
+        if key not in out or rank[status] > rank[out[key]]:
+            out[key] = status
     return out
 
 
@@ -113,14 +112,8 @@ class Baseline(_Skimmed):
     findings: list[BaselineFinding]
 
     def statuses(self) -> dict[Key, Status]:
-        """One status per key, the most alarming (as ``worst_status``)."""
-        rank = STATUS_RANK
-        out: dict[Key, Status] = {}
-        for f in self.findings:
-            key, status = (f["check_id"], f["asset_id"]), f["status"]
-            if key not in out or rank[status] > rank[out[key]]:
-                out[key] = status
-        return out
+        """One status per key, the most alarming."""
+        return worst_status(((f["check_id"], f["asset_id"]), f["status"]) for f in self.findings)
 
 
 def load_baseline(path: Path | str) -> Baseline:
@@ -139,7 +132,7 @@ def _listed(keys: list[Key]) -> str:
 def apply_baseline(report: Report, baseline: Baseline, source: str) -> Report:
     """A copy of ``report`` without the problems already in ``baseline``, with notes."""
     before = baseline.statuses()
-    after = worst_status(report.findings)
+    after = worst_status((f.key, f.status) for f in report.findings)
     diff = compare_statuses(before, after, checks_run=[m.id for m in report.checks])
     kept = [f for f in report.findings
             if not (f.status in PROBLEMS and before.get(f.key) in PROBLEMS)]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from resilience.baseline import STATUS_RANK, StatusDiff, compare_statuses
+from resilience.baseline import StatusDiff, compare_statuses, worst_status
 from resilience.engine.interface import Finding
 from resilience.engine.report import Report
 from resilience.errors import InputError, OutputError, UsageError
@@ -285,28 +285,21 @@ def _problems(findings: Iterable[Finding]) -> list[tuple[str, str, str, str, str
     """A row for each check and stored status: check id, status, domain, severity and the
     JSON list of asset ids. An asset a check reports twice counts once, under its most
     alarming status (as in a baseline). Passes are left out: the summary counts them."""
-    worst: dict[str, dict[str, Status]] = {}  # check id -> asset id -> status
-    about: dict[str, tuple[str, str]] = {}
-    rank = STATUS_RANK
-    for f in findings:
-        status = f.status
-        if status not in STORED:
-            continue
-        assets = worst.get(f.check_id)
-        if assets is None:
-            assets = worst[f.check_id] = {}
-            about[f.check_id] = (f.domain.value, f.severity.value)
-        before = assets.get(f.asset_id)
-        if before is None or rank[status] > rank[before]:
-            assets[f.asset_id] = status
-    rows = []
-    for check_id, assets in worst.items():
-        by_status: dict[Status, list[str]] = {}
-        for asset_id, status in assets.items():
-            by_status.setdefault(status, []).append(asset_id)
-        rows.extend((check_id, status.value, *about[check_id], json.dumps(ids))
-                    for status, ids in by_status.items())
-    return rows
+    about: dict[str, Finding] = {}  # a finding of each check, for its domain and severity
+
+    def stored() -> Iterator[tuple[tuple[str, str], Status]]:
+        for f in findings:
+            if f.status in STORED:
+                if f.check_id not in about:
+                    about[f.check_id] = f
+                yield (f.check_id, f.asset_id), f.status
+
+    assets: dict[tuple[str, Status], list[str]] = {}
+    for (check_id, asset_id), status in worst_status(stored()).items():
+        assets.setdefault((check_id, status), []).append(asset_id)
+    return [(check_id, status.value, about[check_id].domain.value,
+             about[check_id].severity.value, json.dumps(ids))
+            for (check_id, status), ids in assets.items()]
 
 
 def _upgrade_from_1(conn: sqlite3.Connection) -> None:

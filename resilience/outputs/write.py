@@ -28,8 +28,6 @@ class Piece(NamedTuple):
     cost: float = 1.0  # what writing it costs, against the whole JSON report's 1
 
 
-
-
 def output_paths(formats: list[OutputFormat], output: Path | None,
                  stem: str = "resilience-report") -> dict[OutputFormat, Path | None]:
     """Where each format goes. One format: ``output`` is the file (None = stdout; an existing
@@ -67,14 +65,15 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
         pieces: list[Piece] = []
         joins: list[tuple[BinaryIO, list[BinaryIO]]] = []
         for fmt, path in files.items():
-            parts = formatter(fmt).parts(report, context, cuts.get(fmt, ()))
+            renderer = formatter(fmt)
+            parts = renderer.parts(report, context, cuts.get(fmt, ()))
             # The first part goes into the file itself, the others into unnamed temporary
             # files beside it (gone if the run stops), appended when all are written.
             targets = [handles[path], *(extras.enter_context(
                 tempfile.TemporaryFile(dir=path.parent)) for _ in parts[1:])]
             bounds = [0.0, *cuts.get(fmt, ()), 1.0] if len(parts) > 1 else [0.0, 1.0]
             pieces.extend(Piece(target, part, output=target is targets[0],
-                                whole=len(parts) == 1, cost=formatter(fmt).cost * (high - low))
+                                whole=len(parts) == 1, cost=renderer.cost * (high - low))
                           for target, part, low, high in zip(targets, parts, bounds[:-1], bounds[1:],
                                                              strict=True))
             joins.append((targets[0], targets[1:]))
