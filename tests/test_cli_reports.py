@@ -155,6 +155,26 @@ def test_history_from_config_and_default_location(small, tmp_path):
     assert proc.returncode == 3 and "cannot open the history database" in proc.stderr
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_history_recorded_while_files_are_written(small, tmp_path, workers):
+    """Without a format that shows the trend, the run is recorded while the files are written
+    (with a worker, by this process as the worker writes); it is recorded all the same, and a
+    history that cannot be written leaves no file."""
+    env = {"RESILIENCE_WORKERS": workers}
+    db = small / "h.sqlite3"
+    proc = run_cli("check", "-f", "json,sarif", "-o", "out", "--history", str(db), cwd=small,
+                   env=env)
+    assert proc.returncode == 0, proc.stderr
+    runs = json.loads(run_cli("history", "--history", str(db), "-f", "json", cwd=small).stdout)
+    report = json.loads((small / "out" / "resilience-report.json").read_text())
+    assert len(runs) == 1 and runs[0]["score"] == report["summary"]["score"]
+    (tmp_path / "a-file").write_text("x")
+    proc = run_cli("check", "-f", "json,sarif", "-o", "out2", "--history",
+                   str(tmp_path / "a-file" / "h.db"), cwd=small, env=env)
+    assert proc.returncode == 3 and "cannot open the history database" in proc.stderr
+    assert not (small / "out2").exists() or list((small / "out2").iterdir()) == []
+
+
 def test_a_terminal_lists_the_most_severe_results_of_a_large_estate(tmp_path):
     """Thousands of results are not read on a screen: the terminal lists the most severe up
     to its limit and says where the rest are; a file gets them all."""

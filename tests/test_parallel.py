@@ -273,3 +273,45 @@ def test_only_a_format_that_can_be_cut_is_cut_and_only_where_it_evens_the_shares
     assert write_module._cuts([junit]) == {}  # written in one piece
     assert write_module._cuts([json_, sarif, junit]) == {}  # whole pieces balance better
     assert write_module._cuts([sarif, html]) == {}
+
+
+def test_work_alongside_is_done_here_while_the_worker_writes(monkeypatch, tmp_path):
+    """With a worker, what is done alongside (recording the history) runs in this process,
+    once, and the files come out as without it; the cut makes room for its cost."""
+    report = _run(monkeypatch, "1", True)
+    context = RenderContext(estate=hostile_estate())
+    fmts = [OutputFormat.JSON, OutputFormat.SARIF]
+    alone = output_paths(fmts, tmp_path / "alone")
+    write_report(report, alone, context)
+    monkeypatch.setenv("RESILIENCE_WORKERS", "2")
+    done: list[int] = []
+    shared = output_paths(fmts, tmp_path / "shared")
+    write_report(report, shared, context,
+                 alongside=write_module.Alongside(lambda: done.append(os.getpid()), 0.6))
+    assert done == [os.getpid()]
+    for fmt in fmts:
+        assert shared[fmt].read_bytes() == alone[fmt].read_bytes()
+    [(_, (cut,))] = write_module._cuts(fmts, 0.6).items()
+    assert cut == pytest.approx((1 + 2.4 + 0.6) / 2 / 2.4)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_work_alongside_that_fails_leaves_no_file_and_no_stdout(monkeypatch, tmp_path, workers):
+    import io
+
+    report = _run(monkeypatch, "1", True)
+    monkeypatch.setenv("RESILIENCE_WORKERS", workers)
+    context = RenderContext(estate=hostile_estate())
+
+    def fails():
+        raise RuntimeError("the history database is locked")
+
+    for paths in (output_paths([OutputFormat.JSON, OutputFormat.SARIF], tmp_path / "out"),
+                  {OutputFormat.JSON: None, OutputFormat.SARIF: tmp_path / "r.sarif"}):
+        out = io.BytesIO()
+        with pytest.raises(RuntimeError, match="locked"):
+            write_report(report, paths, context, stdout=out,
+                         alongside=write_module.Alongside(fails, 0.6))
+        assert out.getvalue() == b""
+    assert not (tmp_path / "r.sarif").exists()
+    assert not (tmp_path / "out").exists() or os.listdir(tmp_path / "out") == []

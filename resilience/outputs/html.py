@@ -222,6 +222,7 @@ class HtmlFormatter(TemplateFormatter):
     format = OutputFormat.HTML
     extension = "html"
     cost = 7.0
+    shows_history = True
 
     def template(self) -> jinja2.Template:
         return environment().get_template("report.html.j2")

@@ -58,6 +58,9 @@ class Formatter(ABC):
     cost: ClassVar[float] = 1.0
     #: Whether ``parts`` honours ``cuts`` (a format in one piece is written by one process).
     divisible: ClassVar[bool] = False
+    #: Whether it shows earlier runs (``RenderContext.history``), which the run must then
+    #: record before it is rendered.
+    shows_history: ClassVar[bool] = False
 
     def parts(self, report: Report, context: RenderContext,
               cuts: Sequence[float] = ()) -> list[Callable[[], Iterator[bytes]]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -28,6 +29,14 @@ class Piece(NamedTuple):
     cost: float = 1.0  # what writing it costs, against the whole JSON report's 1
 
 
+class Alongside(NamedTuple):
+    """Work that needs the report but not its files (recording the history), done by this
+    process while a large run's worker writes, instead of before any writing starts."""
+
+    run: Callable[[], object]
+    cost: float  # against the whole JSON report's 1, so that the two shares still even out
+
+
 def output_paths(formats: list[OutputFormat], output: Path | None,
                  stem: str = "resilience-report") -> dict[OutputFormat, Path | None]:
     """Where each format goes. One format: ``output`` is the file (None = stdout; an existing
@@ -45,23 +54,30 @@ def output_paths(formats: list[OutputFormat], output: Path | None,
 
 
 def write_report(report: Report, paths: dict[OutputFormat, Path | None],
-                 context: RenderContext, stdout: BinaryIO | None = None) -> list[Path]:
+                 context: RenderContext, stdout: BinaryIO | None = None,
+                 alongside: Alongside | None = None) -> list[Path]:
     """Write each format to its file, or to ``stdout`` where its path is None.
 
     Files are written piece by piece into temporary files beside their targets and renamed
     only when every one is complete, so a failure or an interrupt leaves nothing half-written
     and a large report is never held whole in memory. Stdout gets the pieces as they come.
+    ``alongside`` is done before anything is written, or while the worker writes when the
+    files are shared between two processes; if it fails, no file is written.
     """
+    files = {fmt: path for fmt, path in paths.items() if path is not None}
+    shared = worth_forking(len(report.findings))
+    if alongside is not None and not (shared and len(files) == len(paths)):
+        alongside.run()  # stdout cannot be taken back, so it waits for this
+        alongside = None
     for fmt, path in paths.items():
         if path is None:  # piece by piece too: a large JSON report is hundreds of MB
             out = stdout or sys.stdout.buffer
             with gc_paused():
                 for chunk in formatter(fmt).chunks(report, context):
                     out.write(chunk)
-    files = {fmt: path for fmt, path in paths.items() if path is not None}
-    shared = worth_forking(len(report.findings))
+    extra = alongside.cost if alongside is not None else 0.0
     with gc_paused(), atomic_files(list(files.values())) as handles, ExitStack() as extras:
-        cuts = _cuts(list(files)) if shared else {}
+        cuts = _cuts(list(files), extra) if shared else {}
         pieces: list[Piece] = []
         joins: list[tuple[BinaryIO, list[BinaryIO]]] = []
         for fmt, path in files.items():
@@ -78,8 +94,10 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
                                                              strict=True))
             joins.append((targets[0], targets[1:]))
         if shared and len(pieces) > 1:
-            _share_pieces(sorted(pieces, key=lambda p: -p.cost))
+            _share_pieces(sorted(pieces, key=lambda p: -p.cost), alongside)
         else:
+            if alongside is not None:
+                alongside.run()
             _write(pieces)
         for whole, rest in joins:
             for extra in rest:
@@ -87,24 +105,25 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
     return list(files.values())
 
 
-def _cuts(formats: list[OutputFormat]) -> dict[OutputFormat, tuple[float]]:
-    """Where to cut a format so that two processes write about as much each: the costliest
+def _cuts(formats: list[OutputFormat], extra: float = 0.0) -> dict[OutputFormat, tuple[float]]:
+    """Where to cut a format so that two processes work about as much each: the costliest
     format that can be cut, where it makes up half of the total, when it is more than half
     of it (JSON and SARIF: about 70% of the SARIF log in one process, the rest of it and the
     JSON report in the other). Only the part after the cut is copied again, when it is
-    appended. Otherwise the formats are written whole, costliest first."""
+    appended. Otherwise the formats are written whole, costliest first. ``extra`` is work
+    besides writing that this process does first (see ``Alongside``)."""
     costs = {fmt: formatter(fmt).cost for fmt in formats}
     divisible = [fmt for fmt in formats if formatter(fmt).divisible]
     if not divisible:
         return {}
     largest = max(divisible, key=costs.__getitem__)
-    half = sum(costs.values()) / 2
+    half = (sum(costs.values()) + extra) / 2
     return {largest: (half / costs[largest],)} if costs[largest] > half else {}
 
 
-def _share_pieces(pieces: list[Piece]) -> None:
-    """Both processes take the next piece (the costliest first) until none is left; pieces
-    a failed worker had taken are written again here."""
+def _share_pieces(pieces: list[Piece], alongside: Alongside | None = None) -> None:
+    """Both processes take the next piece (the costliest first) until none is left, this one
+    after doing ``alongside``; pieces a failed worker had taken are written again here."""
     tickets = Tickets(len(pieces))
 
     def take() -> list[int]:
@@ -114,8 +133,13 @@ def _share_pieces(pieces: list[Piece]) -> None:
             done.append(number)
         return done
 
+    def here() -> list[int]:
+        if alongside is not None:
+            alongside.run()
+        return take()
+
     try:
-        mine, theirs = both(take, take)
+        mine, theirs = both(here, take)
     finally:
         tickets.close()
     finished = set(mine) | set(theirs)
