@@ -170,6 +170,9 @@ class Config(Strict):
     checks: ChecksSettings = Field(default_factory=ChecksSettings)
     waivers: str | None = None
     history: str | None = None
+    history_keep: int | None = Field(
+        None, ge=1, description="After each check, keep only the newest N runs of the "
+        "organisation in the history database (unset: keep every run).")
     playbook: PlaybookSettings = Field(default_factory=PlaybookSettings)
 
     @field_validator("policy", "waivers", "history")

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from resilience.baseline import StatusDiff, compare_statuses, worst_status
@@ -118,6 +118,14 @@ class RunRecord:
             "total": self.total, "gaps": self.gaps, "by_status": self.by_status,
             "by_domain": self.by_domain, "failed_by_severity": self.failed_by_severity,
         }
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What a prune did: runs deleted, and runs left (of the organisations it looked at)."""
+
+    deleted: int
+    kept: int
 
 
 def _record(row: sqlite3.Row) -> RunRecord:
@@ -255,6 +263,52 @@ class History:
         if row is None:
             raise UsageError(f"no run {run_id} in {self.path}; `resilience history` lists them")
         return _record(row)
+
+    def prune(self, *, keep: int | None = None, older_than: timedelta | None = None,
+              organisation: str | None = None, now: datetime | None = None) -> Pruned:
+        """Delete the runs of each organisation (or only of ``organisation``) beyond its newest
+        ``keep``, and those recorded more than ``older_than`` before ``now``, in one
+        transaction. The newest run of each organisation is always kept, so a trend and a
+        diff still have a starting point. Freed pages are reused by later runs; ``compact``
+        gives them back to the file system."""
+        if keep is None and older_than is None:
+            raise UsageError("say what to prune: --keep N and/or --older-than AGE")
+        if keep is not None and keep < 1:
+            raise UsageError("--keep: at least the newest run is kept (1 or more)")
+        cutoff = None if older_than is None else (now or utcnow()) - older_than
+        if not self.path.exists():  # nothing to prune: do not create an empty database
+            raise InputError(_NOTHING_YET, path=str(self.path))
+        with self._connect(write=True) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                sql = "SELECT id, organisation, recorded_at FROM runs"
+                args: tuple = ()
+                if organisation is not None:
+                    sql += " WHERE organisation = ?"
+                    args = (organisation,)
+                newer: dict[str, int] = {}  # runs seen so far of each organisation, newest first
+                doomed: list[tuple[int]] = []
+                kept = 0
+                for run_id, org, recorded_at in conn.execute(sql + " ORDER BY id DESC", args):
+                    rank = newer[org] = newer.get(org, 0) + 1
+                    if rank > 1 and ((keep is not None and rank > keep) or (
+                            cutoff is not None and to_utc(recorded_at) < cutoff)):
+                        doomed.append((run_id,))
+                    else:
+                        kept += 1
+                conn.executemany("DELETE FROM problems WHERE run_id = ?", doomed)
+                conn.executemany("DELETE FROM runs WHERE id = ?", doomed)
+                conn.execute("COMMIT")
+            except BaseException:
+                _rollback(conn)
+                raise
+        return Pruned(deleted=len(doomed), kept=kept)
+
+    def compact(self) -> None:
+        """Give the space of deleted runs back to the file system (SQLite's VACUUM: it
+        rewrites the database, and waits for other writers)."""
+        with self._connect(write=True) as conn:
+            conn.execute("VACUUM")
 
     def statuses(self, run_id: int) -> dict[tuple[str, str], Status]:
         """The stored problems (fail, error, waived) of one run, by key."""

@@ -155,6 +155,39 @@ def test_history_from_config_and_default_location(small, tmp_path):
     assert proc.returncode == 3 and "cannot open the history database" in proc.stderr
 
 
+def test_history_prune_and_history_keep(small):
+    db = small / "h.sqlite3"
+    for _ in range(3):
+        assert run_cli("check", "--history", str(db), cwd=small).returncode == 0
+
+    def run_ids() -> list[int]:
+        proc = run_cli("history", "--history", str(db), "-f", "json", cwd=small)
+        assert proc.returncode == 0, proc.stderr
+        return [r["id"] for r in json.loads(proc.stdout)]
+
+    proc = run_cli("history", "prune", "--history", str(db), "--keep", "2", cwd=small)
+    assert proc.returncode == 0 and "Deleted 1 run(s)" in proc.stdout and "2 kept" in proc.stdout
+    assert run_ids() == [2, 3]
+    proc = run_cli("history", "prune", "--history", str(db), "--older-than", "0m", cwd=small)
+    assert proc.returncode == 0 and run_ids() == [3]  # the newest run is never pruned
+    assert_clean_error(run_cli("history", "prune", "--history", str(db), cwd=small),
+                       "say what to prune")
+    assert_clean_error(run_cli("history", "prune", "--history", str(db), "--older-than", "soon",
+                               cwd=small), "--older-than")
+    assert_clean_error(run_cli("history", "prune", "--history", "none.sqlite3", "--keep", "1",
+                               cwd=small), "no history recorded yet")
+    assert not (small / "none.sqlite3").exists()
+    # history_keep: in resilience.yaml prunes after every check.
+    (small / "resilience.yaml").write_text((small / "resilience.yaml").read_text()
+                                           + "history_keep: 2\n")
+    for _ in range(3):
+        assert run_cli("check", "--history", str(db), cwd=small).returncode == 0
+    assert run_ids() == [5, 6]
+    (small / "resilience.yaml").write_text((small / "resilience.yaml").read_text()
+                                           .replace("history_keep: 2", "history_keep: 0"))
+    assert_clean_error(run_cli("check", "--history", str(db), cwd=small), "history_keep")
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_history_recorded_while_files_are_written(small, tmp_path, workers):
     """Without a format that shows the trend, the run is recorded while the files are written

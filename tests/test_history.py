@@ -53,6 +53,57 @@ def test_trend_filters_and_limits(tmp_path):
     assert [r.id for r in store.runs(organisation="Golden Council", limit=2)] == [2, 3]
 
 
+def _renamed(report, name: str):
+    return report.model_copy(update={"organisation": report.organisation.model_copy(
+        update={"name": name})})
+
+
+def test_prune_keeps_the_newest_runs_of_each_organisation(tmp_path):
+    from datetime import timedelta
+
+    from resilience.model.timeutil import utcnow
+
+    store = History(tmp_path / "history.sqlite3")
+    for _ in range(4):
+        store.record(synthetic_report())  # Golden Council: runs 1-4
+    store.record(_renamed(synthetic_report(), "Other"))  # run 5
+    problems_per_run = len(store.statuses(1))
+    pruned = store.prune(keep=2)
+    assert (pruned.deleted, pruned.kept) == (2, 3)
+    assert [r.id for r in store.runs()] == [3, 4, 5]
+    with sqlite3.connect(store.path) as conn:
+        assert {r for (r,) in conn.execute("SELECT DISTINCT run_id FROM problems")} == {3, 4, 5}
+        assert conn.execute("SELECT count(*) FROM findings").fetchone()[0] == 3 * problems_per_run
+    # Only the organisation named; by age; the newest run of each is never pruned.
+    assert store.prune(keep=1, organisation="Other").deleted == 0
+    later = utcnow() + timedelta(days=30)
+    assert store.prune(older_than=timedelta(days=7), organisation="Golden Council",
+                       now=later).deleted == 1
+    assert store.prune(older_than=timedelta(days=7), now=later).deleted == 0
+    assert store.prune(older_than=timedelta(days=7)).deleted == 0  # all recorded just now
+    assert [r.id for r in store.runs()] == [4, 5]
+    with pytest.raises(UsageError, match="say what to prune"):
+        store.prune()
+    with pytest.raises(UsageError, match="at least the newest"):
+        store.prune(keep=0)
+
+
+def test_prune_gives_space_back_only_when_compacted(tmp_path):
+    store = History(tmp_path / "history.sqlite3")
+    big, _ = real_report()
+    for _ in range(12):
+        store.record(big)
+    store.prune(keep=1)
+    size = store.path.stat().st_size
+    store.compact()
+    assert store.path.stat().st_size < size
+    assert [r.id for r in store.runs()] == [12]
+    missing = History(tmp_path / "none.sqlite3")
+    with pytest.raises(InputError, match="no history recorded yet"):
+        missing.prune(keep=1)
+    assert not missing.path.exists()
+
+
 def test_diff_new_fixed_changed(tmp_path):
     store = History(tmp_path / "history.sqlite3")
     before = synthetic_report()

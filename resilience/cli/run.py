@@ -112,7 +112,8 @@ def _baseline(path: Path):
 
 
 def record_run(report, loaded, explicit: Path | None, request) -> list:
-    """Record the run in the history database; returns the trend (recent runs, oldest first).
+    """Record the run in the history database (then keep only the newest ``history_keep``
+    runs, when the configuration says so); returns the trend (recent runs, oldest first).
 
     A database the user chose (``--history`` or ``history:``) must work; the default one in
     the user data folder is a convenience, so a failure there is a warning, not an error."""
@@ -122,8 +123,11 @@ def record_run(report, loaded, explicit: Path | None, request) -> list:
     chosen = explicit is not None or bool(loaded.config.config.history)
     store = History(resolve_history_path(explicit, loaded.config))
     source = str(loaded.config.path or request.snapshot or "") or None
+    keep = loaded.config.config.history_keep
     try:
         store.record(report, source=source)
+        if keep is not None:
+            store.prune(keep=keep, organisation=report.organisation.name)
         return store.runs(organisation=report.organisation.name, limit=30)
     except ResilienceError as exc:
         if chosen:
