@@ -51,3 +51,23 @@ def run_one(check_id: str, estate: Estate, policy: Policy | None = None,
     check = load_catalogue().get(check_id)
     ctx = CheckContext(estate=estate, policy=policy or default_policy(), now=now)
     return evaluate_check(check, ctx)
+
+
+class StageRecorder:
+    """A progress display that records its stages and how far each got (no collections)."""
+
+    def __init__(self):
+        self.stages: list[list] = []
+
+    def task(self, description, total=None):
+        raise AssertionError("a snapshot is read, not collected")
+
+    def stage(self, description, total):
+        self.stages.append([description, total, 0])
+        return len(self.stages) - 1
+
+    def advance(self, task_id, amount=1):
+        self.stages[task_id][2] += amount
+
+    def note(self, message):
+        return None

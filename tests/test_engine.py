@@ -14,7 +14,7 @@ from resilience.errors import UsageError
 from resilience.exitcodes import exit_code
 from resilience.model import CollectionGap, DataKind, Domain, Provider, Severity, Status
 from resilience.policy import default_policy
-from tests.helpers import AS_OF, estate_from
+from tests.helpers import AS_OF, StageRecorder, estate_from
 
 ESTATE = {
     "services": [{"id": "rev", "name": "Revenues", "tier": 1, "systems": ["app", "db"]}],
@@ -210,33 +210,13 @@ def test_every_check_of_the_catalogue_sees_its_domain_once_in_a_run():
     assert len(changes) == len(set(domains))
 
 
-class _Stages:
-    """A progress display that records its stages and how far each got."""
-
-    def __init__(self):
-        self.stages: list[list] = []
-
-    def task(self, description, total=None):
-        raise AssertionError("a snapshot is read, not collected")
-
-    def stage(self, description, total):
-        self.stages.append([description, total, 0])
-        return len(self.stages) - 1
-
-    def advance(self, task_id, amount=1):
-        self.stages[task_id][2] += amount
-
-    def note(self, message):
-        return None
-
-
 def test_a_run_shows_its_stages_reading_then_checking(tmp_path):
     from resilience.pipeline import CheckRequest, EstateRequest, run_check
     from resilience.snapshot import save_snapshot
     from tests.report_fixtures import hostile_estate
 
     save_snapshot(hostile_estate(), tmp_path / "estate.json")
-    shown = _Stages()
+    shown = StageRecorder()
     report, _ = run_check(CheckRequest(estate=EstateRequest(snapshot=tmp_path / "estate.json"),
                                        as_of=AS_OF), shown)
     checks = len(report.checks)

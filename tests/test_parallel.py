@@ -15,7 +15,7 @@ from resilience.outputs import write as write_module
 from resilience.outputs.interface import OutputFormat, RenderContext
 from resilience.outputs.write import output_paths, write_report
 from resilience.policy import default_policy
-from tests.helpers import AS_OF
+from tests.helpers import AS_OF, StageRecorder
 from tests.report_fixtures import hostile_estate
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")
@@ -315,3 +315,19 @@ def test_work_alongside_that_fails_leaves_no_file_and_no_stdout(monkeypatch, tmp
         assert out.getvalue() == b""
     assert not (tmp_path / "r.sarif").exists()
     assert not (tmp_path / "out").exists() or os.listdir(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_writing_files_shows_as_a_stage(monkeypatch, tmp_path, workers):
+    import io
+
+    report = _run(monkeypatch, "1", True)
+    monkeypatch.setenv("RESILIENCE_WORKERS", workers)
+    context = RenderContext(estate=hostile_estate())
+    shown = StageRecorder()
+    write_report(report, output_paths([OutputFormat.JSON, OutputFormat.SARIF], tmp_path),
+                 context, progress=shown)
+    assert shown.stages == [["writing json, sarif", 2, 2]]
+    shown = StageRecorder()
+    write_report(report, {OutputFormat.JSON: None}, context, stdout=io.BytesIO(), progress=shown)
+    assert shown.stages == []  # stdout only: nothing to show

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from resilience.errors import UsageError
@@ -38,6 +39,7 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
     from resilience.outputs.interface import OutputFormat, RenderContext, formatter, parse_formats
     from resilience.outputs.write import Alongside, output_paths, write_report
     from resilience.pipeline import CheckRequest, anchor_for, run_check
+    from resilience.sources.interface import NullProgress
 
     # Waivers and baselines are imported only by a run that uses them.
     if history is not None and not record_history:
@@ -90,7 +92,10 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
         sys.stdout.flush()
         alongside = Alongside(lambda: record_run(recorded, loaded, history, request),
                               HISTORY_COST) if later else None
-        write_report(report, paths, context, alongside=alongside)
+        # Progress only while nothing goes to stdout, which would break into the display.
+        showing = progress() if None not in paths.values() else nullcontext(NullProgress())
+        with showing as prog:
+            write_report(report, paths, context, alongside=alongside, progress=prog)
     return exit_code(report, threshold, strict)
 
 

@@ -17,6 +17,7 @@ from resilience.gcpause import gc_paused
 from resilience.outputs.interface import OutputFormat, RenderContext, formatter
 from resilience.outputs.jsonstream import Part
 from resilience.parallel import Tickets, both, worth_forking
+from resilience.sources.interface import NullProgress, Progress
 
 
 class Piece(NamedTuple):
@@ -55,14 +56,16 @@ def output_paths(formats: list[OutputFormat], output: Path | None,
 
 def write_report(report: Report, paths: dict[OutputFormat, Path | None],
                  context: RenderContext, stdout: BinaryIO | None = None,
-                 alongside: Alongside | None = None) -> list[Path]:
+                 alongside: Alongside | None = None,
+                 progress: Progress | None = None) -> list[Path]:
     """Write each format to its file, or to ``stdout`` where its path is None.
 
     Files are written piece by piece into temporary files beside their targets and renamed
     only when every one is complete, so a failure or an interrupt leaves nothing half-written
     and a large report is never held whole in memory. Stdout gets the pieces as they come.
     ``alongside`` is done before anything is written, or while the worker writes when the
-    files are shared between two processes; if it fails, no file is written.
+    files are shared between two processes; if it fails, no file is written. ``progress``
+    shows the files being written (a large estate's take seconds).
     """
     files = {fmt: path for fmt, path in paths.items() if path is not None}
     shared = worth_forking(len(report.findings))
@@ -76,6 +79,9 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
                 for chunk in formatter(fmt).chunks(report, context):
                     out.write(chunk)
     extra = alongside.cost if alongside is not None else 0.0
+    progress = progress or NullProgress()
+    writing = progress.stage(f"writing {', '.join(fmt.value for fmt in files)}",
+                             total=len(files)) if files else None
     with gc_paused(), atomic_files(list(files.values())) as handles, ExitStack() as extras:
         cuts = _cuts(list(files), extra) if shared else {}
         pieces: list[Piece] = []
@@ -102,6 +108,8 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
         for whole, rest in joins:
             for extra in rest:
                 append_file(whole, extra)
+    if writing is not None:
+        progress.advance(writing, len(files))
     return list(files.values())
 
 
