@@ -78,12 +78,12 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
             with gc_paused():
                 for chunk in formatter(fmt).chunks(report, context):
                     out.write(chunk)
-    extra = alongside.cost if alongside is not None else 0.0
+    besides = alongside.cost if alongside is not None else 0.0
     progress = progress or NullProgress()
     writing = progress.stage(f"writing {', '.join(fmt.value for fmt in files)}",
                              total=len(files)) if files else None
     with gc_paused(), atomic_files(list(files.values())) as handles, ExitStack() as extras:
-        cuts = _cuts(list(files), extra) if shared else {}
+        cuts = _cuts(list(files), besides) if shared else {}
         pieces: list[Piece] = []
         joins: list[tuple[BinaryIO, list[BinaryIO]]] = []
         for fmt, path in files.items():
@@ -113,19 +113,19 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
     return list(files.values())
 
 
-def _cuts(formats: list[OutputFormat], extra: float = 0.0) -> dict[OutputFormat, tuple[float]]:
+def _cuts(formats: list[OutputFormat], besides: float = 0.0) -> dict[OutputFormat, tuple[float]]:
     """Where to cut a format so that two processes work about as much each: the costliest
     format that can be cut, where it makes up half of the total, when it is more than half
     of it (JSON and SARIF: about 70% of the SARIF log in one process, the rest of it and the
     JSON report in the other). Only the part after the cut is copied again, when it is
-    appended. Otherwise the formats are written whole, costliest first. ``extra`` is work
-    besides writing that this process does first (see ``Alongside``)."""
+    appended. Otherwise the formats are written whole, costliest first. ``besides`` is the
+    cost of other work that this process does first (see ``Alongside``)."""
     costs = {fmt: formatter(fmt).cost for fmt in formats}
     divisible = [fmt for fmt in formats if formatter(fmt).divisible]
     if not divisible:
         return {}
     largest = max(divisible, key=costs.__getitem__)
-    half = (sum(costs.values()) + extra) / 2
+    half = (sum(costs.values()) + besides) / 2
     return {largest: (half / costs[largest],)} if costs[largest] > half else {}
 
 
