@@ -172,7 +172,12 @@ class History:
             if write:
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            self._check_schema(conn, write=write)
+            try:
+                self._check_schema(conn, write=write)
+            except sqlite3.OperationalError as exc:
+                if write or "readonly" not in str(exc):
+                    raise
+                conn = self._upgraded_in_memory(conn)
             yield conn
         except sqlite3.DatabaseError as exc:
             if "not a database" in str(exc) or "malformed" in str(exc):
@@ -181,6 +186,18 @@ class History:
             raise OutputError(f"{self.path}: history database error: {exc}") from None
         finally:
             conn.close()
+
+    def _upgraded_in_memory(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        """An older database that cannot be written here (a read-only file or folder),
+        copied into memory and brought up to date there, to be read; ``conn`` is closed."""
+        try:
+            memory = sqlite3.connect(":memory:", isolation_level=None)
+            conn.backup(memory)
+        finally:
+            conn.close()
+        memory.row_factory = sqlite3.Row
+        self._check_schema(memory, write=True)
+        return memory
 
     def _check_schema(self, conn: sqlite3.Connection, *, write: bool) -> None:
         """Create the tables in a new database, or bring an older one up to date (in one

@@ -214,6 +214,36 @@ def test_a_version_1_database_is_upgraded_with_its_runs(tmp_path):
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+def test_a_version_1_database_that_cannot_be_written_is_read_upgraded_in_memory(
+        tmp_path, monkeypatch):
+    """A read-only file (a copy on a read-only share, say) cannot be upgraded in place: it is
+    read through an upgraded copy in memory, and left as it was."""
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(VERSION_1)
+        conn.execute("INSERT INTO runs VALUES (1, '2026-10-01T00:00:00+00:00', "
+                     "'2026-10-01T00:00:00+00:00', '2026-10-01T00:00:00+00:00', "
+                     "'Golden Council', NULL, '0.1.0', 70, 1, 10, 0, '{}', "
+                     "'[\"backup_system_has_copy\"]')")
+        conn.execute("INSERT INTO findings VALUES (1, 'backup_system_has_copy', 'db1', "
+                     "'backup', 'high', 'fail')")
+    before = path.read_bytes()
+    real_connect = sqlite3.connect
+
+    def read_only(database, *args, **kwargs):  # as root, file modes do not stop writes
+        if Path(database) == path:
+            return real_connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    store = History(path)
+    assert [r.id for r in store.runs()] == [1]
+    assert store.statuses(1) == {("backup_system_has_copy", "db1"): Status.FAIL}
+    assert path.read_bytes() == before
+    with pytest.raises(Exception, match="readonly"):
+        store.record(synthetic_report())  # writing still says why it cannot
+
+
 def test_history_path_resolution(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert resolve_history_path(None) == tmp_path / "xdg" / "resilience" / "history.sqlite3"
