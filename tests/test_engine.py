@@ -156,6 +156,29 @@ def test_counting_passes_gives_the_same_report_as_listing_them():
     assert lean.omitted_passes_by_tier == by_tier
 
 
+class PassesItsOwnWay(Check):
+    """A pass made as a whole finding (as a check from a user's folder might), beside the
+    counted kind."""
+
+    meta = _meta()
+
+    def evaluate(self, ctx: CheckContext) -> Iterator[Finding]:
+        app, db = ctx.estate.systems
+        yield self.passed(ctx, app, "counted")
+        full = self.passed(CheckContext(ctx.estate, ctx.policy, ctx.now), db, "built whole")
+        assert isinstance(full, Finding) and full.status == Status.PASS
+        yield full
+        yield self.failed(ctx, db, "listed")
+
+
+def test_passes_built_as_findings_are_counted_too():
+    lean = run_checks(estate_from(ESTATE), default_policy(), [PassesItsOwnWay()], now=AS_OF,
+                      include_passes=False)
+    assert [f.message for f in lean.findings] == ["listed"]
+    assert lean.omitted_passes == {"test_check": 2}
+    assert lean.omitted_passes_by_tier == {"1": 2}
+
+
 def test_fast_construction_equals_validation():
     from resilience.model.construct import construct
     from resilience.scenarios.interface import CopyOutcome, SystemOutcome

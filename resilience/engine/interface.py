@@ -83,9 +83,6 @@ class Finding(Strict):
         return (self.check_id, self.asset_id)
 
 
-_UNKNOWN = object()
-
-
 @dataclass
 class CheckContext:
     """What a check may read: the estate, the policy and the evaluation time."""
@@ -117,16 +114,21 @@ class CheckContext:
         except KeyError:  # a system built outside the estate
             return self.estate.system_tier(system)
 
+    @functools.cached_property
+    def _tallies(self) -> dict[str, PassTally]:
+        """Every system's pass tally (its tier's), for a pass about it or one of its copies."""
+        return {sid: pass_tally(tier) for sid, tier in self._tiers.items()}
+
     def counted_pass(self, asset: Any) -> PassTally:
         """What a pass about ``asset`` counts as when passes are not kept: its tier's tally
         (as ``make_finding`` would make it, looked up directly for systems and copies)."""
         kind = asset.__class__
         if kind is System:
-            tier = self._tiers.get(asset.id, _UNKNOWN)
-            if tier is not _UNKNOWN:
-                return pass_tally(tier)
+            tally = self._tallies.get(asset.id)
+            if tally is not None:
+                return tally
         elif kind is BackupCopy:  # its system's tier; none for a copy of an unknown system
-            return pass_tally(self._tiers.get(asset.system))
+            return self._tallies.get(asset.system) or pass_tally(None)
         return pass_tally(_tier_of_asset(self, asset))
 
     @functools.cached_property
@@ -173,6 +175,11 @@ def pass_tally(tier: int | None) -> PassTally:
     if tally is None:
         tally = _TALLIES[tier] = PassTally(tier)
     return tally
+
+
+def shared_tallies() -> dict[int | None, PassTally]:
+    """The one PassTally of each tier that ``pass_tally`` hands out, by tier."""
+    return dict(_TALLIES)
 
 
 class Check(ABC):
