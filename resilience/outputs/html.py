@@ -6,9 +6,10 @@ scripts and remote loads, and Jinja2 autoescaping for every value from the estat
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,19 @@ from resilience.engine.interface import CheckMeta, Finding
 from resilience.engine.report import SEVERITY_WEIGHT, Report
 from resilience.model import Domain, Severity, Status
 from resilience.outputs.interface import OutputFormat, RenderContext, TemplateFormatter
-from resilience.outputs.view import UNASSIGNED, finalize_printable, headline, worst_first
+from resilience.outputs.view import (
+    PER_SERVICE_SHOWN,
+    finalize_printable,
+    headline,
+    service_listing,
+    service_views,
+    status_counts,
+    worst_key,
+)
 
 WORST_GROUPS = 15  # checks shown in "the worst gaps first"
 ASSETS_PER_GROUP = 12
-PER_SERVICE_SHOWN = 40  # keeps the page printable on large estates; the JSON has everything
+WAIVED_SHOWN = 1000  # accepted risks listed; the JSON report lists every one
 FRAMEWORK_NAME = {"caf": "NCSC CAF 4.0", "nist_csf": "NIST CSF 2.0", "cis": "CIS Controls v8",
                   "iso27001": "ISO/IEC 27001:2022"}
 STATUS_LABEL = {Status.PASS: "passed", Status.FAIL: "failed", Status.ERROR: "could not be judged",
@@ -74,12 +83,12 @@ class Driver:
 class GapGroup:
     """One check's failures (or unknowns): the assets, and what to do once."""
 
-    first: Finding
-    findings: list[Finding]
+    first: Finding  # the worst of them
+    findings: list[Finding]  # in no particular order
 
     @property
     def shown(self) -> list[Finding]:
-        return self.findings[:ASSETS_PER_GROUP]
+        return heapq.nsmallest(ASSETS_PER_GROUP, self.findings, key=_within_group)
 
     @property
     def more(self) -> int:
@@ -87,31 +96,21 @@ class GapGroup:
 
 
 def worst_groups(findings: list[Finding]) -> list[GapGroup]:
-    """Problems grouped by check and status, in worst-first order of each group's worst."""
-    groups: dict[tuple[str, Status], GapGroup] = {}
-    for f in worst_first(findings):
-        key = (f.check_id, f.status)
-        if key in groups:
-            groups[key].findings.append(f)
-        else:
-            groups[key] = GapGroup(first=f, findings=[f])
-    return list(groups.values())
+    """Problems grouped by check and status, in worst-first order of each group's worst
+    (found without sorting every problem)."""
+    grouped: dict[tuple[str, Status], list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.status in (Status.FAIL, Status.ERROR):
+            grouped[(f.check_id, f.status)].append(f)
+    groups = [GapGroup(first=min(items, key=_within_group), findings=items)
+              for items in grouped.values()]
+    return sorted(groups, key=lambda g: worst_key(g.first))
 
 
-@dataclass
-class ServiceView:
-    id: str
-    name: str
-    tier: int | None
-    owner: str | None
-    counts: dict[Status, int]
-    problems: list[Finding] = field(default_factory=list)
-    more: int = 0
-
-
-def status_counts(findings: list[Finding]) -> dict[Status, int]:
-    counts = Counter(f.status for f in findings)
-    return {s: counts.get(s, 0) for s in Status}
+def _within_group(f: Finding) -> tuple[int, str]:
+    """Worst-first order among one check's failures (or errors): its status, severity and
+    check id are the same for all of them, so only the tier and the asset tell them apart."""
+    return (f.tier if f.tier is not None else 99, f.asset_id)
 
 
 def check_counts(report: Report, check_id: str,
@@ -143,26 +142,6 @@ def score_drivers(report: Report) -> list[Driver]:
             points=100 * weight / total if total else 0.0,
         ))
     return sorted(out, key=lambda d: (-round(d.points, 6), -d.failed, d.check_id))
-
-
-def service_views(report: Report, context: RenderContext) -> list[ServiceView]:
-    """Each business service with its results, most critical tier first."""
-    grouped: dict[str, list[Finding]] = defaultdict(list)
-    for f in report.findings:
-        for sid in f.services or [UNASSIGNED]:
-            grouped[sid].append(f)
-    known = {s.id: s for s in context.estate.services} if context.estate is not None else {}
-    views = []
-    for sid in sorted(set(grouped) | set(known)):
-        svc = known.get(sid)
-        items = grouped.get(sid, [])
-        problems = worst_first(items) + [f for f in items if f.status == Status.WAIVED]
-        views.append(ServiceView(
-            id=sid, name=svc.name if svc else sid, tier=svc.tier if svc else None,
-            owner=svc.owner if svc else None, counts=status_counts(items),
-            problems=problems[:PER_SERVICE_SHOWN], more=max(0, len(problems) - PER_SERVICE_SHOWN),
-        ))
-    return sorted(views, key=lambda v: (v.id == UNASSIGNED, v.tier or 99, v.name.lower()))
 
 
 def tier_rows(report: Report) -> list[tuple[str, dict[Status, int]]]:
@@ -246,8 +225,11 @@ class HtmlFormatter(TemplateFormatter):
             tiers=tier_rows(report),
             worst=(groups := worst_groups(report.findings))[:WORST_GROUPS],
             worst_total=len(groups),
-            services=service_views(report, context),
-            waived=[f for f in report.findings if f.status == Status.WAIVED],
+            services=service_listing(service_views(report, context.estate)),
+            passes_listed=not report.omitted_passes,
+            per_service=PER_SERVICE_SHOWN,
+            waived=(waived := [f for f in report.findings if f.status == Status.WAIVED])[:WAIVED_SHOWN],
+            waived_total=len(waived),
             checks=[(m, check_counts(report, m.id, findings_by_check)) for m in report.checks],
             unlisted_passes=sum(report.omitted_passes.values()),
             lessons=[known_lessons[lid] for lid in sorted(cited) if lid in known_lessons],

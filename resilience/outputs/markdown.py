@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from typing import Any
 
@@ -10,7 +11,13 @@ import jinja2
 from resilience.durations import format_duration
 from resilience.engine.report import Report
 from resilience.outputs.interface import OutputFormat, RenderContext, TemplateFormatter
-from resilience.outputs.view import by_service, headline, md_escape, worst_first
+from resilience.outputs.view import (
+    headline,
+    md_escape,
+    service_listing,
+    service_views,
+    worst_first,
+)
 
 
 @cache
@@ -41,7 +48,9 @@ class MarkdownFormatter(TemplateFormatter):
         return dict(
             report=report,
             headline=headline(report),
-            worst=worst_first(report.findings)[:15],
-            services=by_service([f for f in report.findings if f.status != "pass"]),
-            service_names={s.id: s.name for s in context.estate.services} if context.estate else {},
+            worst=worst_first(report.findings, 15),
+            # Only the services with problems (passes are not listed here), each with all of
+            # its problems as long as the whole stays within view.SERVICE_PROBLEMS_SHOWN.
+            services=service_listing([v for v in service_views(report, context.estate)
+                                      if v.problems], per_service=sys.maxsize),
         )
