@@ -272,7 +272,9 @@ def test_only_a_format_that_can_be_cut_is_cut_and_only_where_it_evens_the_shares
     assert write_module._cuts([json_]) == {json_: (0.5,)}
     assert write_module._cuts([junit]) == {}  # written in one piece
     assert write_module._cuts([json_, sarif, junit]) == {}  # whole pieces balance better
-    assert write_module._cuts([sarif, html]) == {}
+    assert write_module._cuts([sarif, junit]) == {}  # JUnit alone outweighs the SARIF log
+    [(fmt, (cut,))] = write_module._cuts([sarif, html]).items()  # HTML cannot be cut
+    assert fmt == sarif and cut == pytest.approx((2.4 + 1.5) / 2 / 2.4)
 
 
 def test_work_alongside_is_done_here_while_the_worker_writes(monkeypatch, tmp_path):

@@ -200,7 +200,7 @@ def framework_titles() -> dict[str, dict[str, str]]:
 class HtmlFormatter(TemplateFormatter):
     format = OutputFormat.HTML
     extension = "html"
-    cost = 7.0
+    cost = 1.5  # its summaries pass over every finding; the page itself is bounded
     shows_history = True
 
     def template(self) -> jinja2.Template:

@@ -39,7 +39,7 @@ def environment() -> jinja2.Environment:
 class MarkdownFormatter(TemplateFormatter):
     format = OutputFormat.MARKDOWN
     extension = "md"
-    cost = 4.0
+    cost = 0.8
 
     def template(self) -> jinja2.Template:
         return environment().get_template("report.md.j2")

@@ -123,7 +123,7 @@ def report_parts(report: Report, context: RenderContext, *, show_passes: bool = 
         parts.append(plain(f"note: {note}", style="yellow"))
     if len(shown) < total:
         parts.append(Text(f"Listed above: the {len(shown):,} most severe of {total:,} results. "
-                          "For all of them, write files: --format json,sarif,html --output DIR.",
+                          "For all of them, write files: --format json,sarif --output DIR.",
                           style="yellow"))
     parts.append(Text(headline(report), style="bold"))
     return parts
