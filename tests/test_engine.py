@@ -150,10 +150,15 @@ def test_counting_passes_gives_the_same_report_as_listing_them():
     assert lean.summary == full.summary
     assert sum(lean.omitted_passes.values()) == len(passes)
     by_tier: dict[str, int] = {}
+    by_service: dict[str, int] = {}
     for f in passes:
         key = "none" if f.tier is None else str(f.tier)
         by_tier[key] = by_tier.get(key, 0) + 1
+        for sid in f.services:
+            by_service[sid] = by_service.get(sid, 0) + 1
     assert lean.omitted_passes_by_tier == by_tier
+    assert lean.omitted_passes_by_service == dict(sorted(by_service.items()))
+    assert len(by_service) > 5  # the demo's services, with passes about systems and copies
 
 
 class PassesItsOwnWay(Check):
@@ -177,6 +182,7 @@ def test_passes_built_as_findings_are_counted_too():
     assert [f.message for f in lean.findings] == ["listed"]
     assert lean.omitted_passes == {"test_check": 2}
     assert lean.omitted_passes_by_tier == {"1": 2}
+    assert lean.omitted_passes_by_service == {"rev": 2}
 
 
 def test_fast_construction_equals_validation():

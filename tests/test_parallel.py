@@ -36,6 +36,7 @@ def test_checks_split_over_a_worker_give_the_same_report(monkeypatch, include_pa
         f.model_dump_json() for f in alone.findings]
     assert shared.omitted_passes == alone.omitted_passes
     assert shared.omitted_passes_by_tier == alone.omitted_passes_by_tier
+    assert shared.omitted_passes_by_service == alone.omitted_passes_by_service
     assert shared.summary == alone.summary
 
 
@@ -123,6 +124,7 @@ def test_checks_a_dead_worker_had_taken_are_evaluated_here(monkeypatch):
     assert shared.findings == alone.findings
     assert shared.omitted_passes == alone.omitted_passes
     assert shared.omitted_passes_by_tier == alone.omitted_passes_by_tier
+    assert shared.omitted_passes_by_service == alone.omitted_passes_by_service
     assert shared.summary == alone.summary
 
 

@@ -134,14 +134,34 @@ def test_the_html_page_counts_passes_per_service_when_they_are_listed(monkeypatc
     assert '<th class="n">passed</th>' in rows and "Problems only" not in rows
 
 
-def test_a_service_without_problems_says_so_when_passes_are_counted():
+def test_passes_counted_per_service_are_shown_on_each_card():
     report, estate = real_report(include_passes=False)
+    assert report.omitted_passes and report.omitted_passes_by_service
     text = HtmlFormatter().render(report, RenderContext(estate=estate))
-    assert report.omitted_passes
-    assert "0 failed, 0 could not be judged, 0 waived, 0 passed" not in text
-    quiet = [v for v in service_views(report, estate) if not v.problems]
-    if quiet:
-        assert "No failures, unknowns or waivers." in text
+    section = text[text.index('<section id="services">'):]
+    section = section[:section.index("</section>")]
+    assert "Problems only" not in section
+    for view in service_views(report, estate):
+        if view.id == UNASSIGNED:
+            assert not view.passes_known
+            continue
+        passed = report.omitted_passes_by_service.get(view.id, 0)
+        assert view.passes_known and view.counts[Status.PASS] == passed
+        assert (f"{view.counts[Status.FAIL]} failed, {view.counts[Status.ERROR]} could not be "
+                f"judged, {view.counts[Status.WAIVED]} waived, {passed} passed.") in section
+    assert sum(report.omitted_passes_by_service.values()) > 0
+    assert "(passes about no service are counted for the whole estate only)" in section
+    assert section.count("<svg") == len(estate.services)  # a bar for each service, not for none
+
+
+def test_an_old_report_without_passes_by_service_says_so():
+    report, estate = real_report(include_passes=False)
+    old = report.model_copy(update={"omitted_passes_by_service": {}})
+    text = HtmlFormatter().render(old, RenderContext(estate=estate))
+    section = text[text.index('<section id="services">'):]
+    section = section[:section.index("</section>")]
+    assert "Problems only: passing results are counted for the whole estate" in section
+    assert " passed.</p>" not in section and "<svg" not in section
 
 
 def test_waived_results_are_capped(monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -116,19 +116,26 @@ class CheckContext:
 
     @functools.cached_property
     def _tallies(self) -> dict[str, PassTally]:
-        """Every system's pass tally (its tier's), for a pass about it or one of its copies."""
-        return {sid: pass_tally(tier) for sid, tier in self._tiers.items()}
+        """Every system's pass tally (its tier's and its services'), for a pass about it or
+        one of its copies."""
+        return {sid: pass_tally(tier, self.service_ids(sid)) for sid, tier in self._tiers.items()}
 
     def counted_pass(self, asset: Any) -> PassTally:
-        """What a pass about ``asset`` counts as when passes are not kept: its tier's tally
-        (as ``make_finding`` would make it, looked up directly for systems and copies)."""
+        """What a pass about ``asset`` counts as when passes are not kept: the tally of its
+        tier and services (as ``make_finding`` would set them on a finding), looked up
+        directly for systems and copies."""
         kind = asset.__class__
         if kind is System:
             tally = self._tallies.get(asset.id)
             if tally is not None:
                 return tally
-        elif kind is BackupCopy:  # its system's tier; none for a copy of an unknown system
+        elif kind is BackupCopy or isinstance(asset, BackupCopy):
+            # its system's; none for a copy of an unknown system
             return self._tallies.get(asset.system) or pass_tally(None)
+        if isinstance(asset, Service):
+            return pass_tally(asset.tier, (asset.id,))
+        if isinstance(asset, System):  # a system built outside the estate
+            return pass_tally(self.tier_of(asset), self.service_ids(asset.id))
         return pass_tally(_tier_of_asset(self, asset))
 
     @functools.cached_property
@@ -160,26 +167,36 @@ class CheckContext:
 
 @dataclass(frozen=True, slots=True)
 class PassTally:
-    """A pass that the run counts (by tier) but does not list: large estates make millions of
-    passes, and building a full finding for each would dominate the run."""
+    """A pass that the run counts (by tier and by service) but does not list: large estates
+    make millions of passes, and building a full finding for each would dominate the run.
+    Passes about the systems of the same services and tier share one."""
 
     tier: int | None
+    services: tuple[str, ...] = ()
     status: Status = Status.PASS
 
 
-_TALLIES: dict[int | None, PassTally] = {}
+_TALLIES: dict[tuple[int | None, tuple[str, ...]], PassTally] = {}
 
 
-def pass_tally(tier: int | None) -> PassTally:
-    tally = _TALLIES.get(tier)
+def pass_tally(tier: int | None, services: Sequence[str] = ()) -> PassTally:
+    """The one tally of ``tier`` and ``services``."""
+    key = (tier, tuple(services))
+    tally = _TALLIES.get(key)
     if tally is None:
-        tally = _TALLIES[tier] = PassTally(tier)
+        tally = _TALLIES[key] = PassTally(*key)
     return tally
 
 
-def shared_tallies() -> dict[int | None, PassTally]:
-    """The one PassTally of each tier that ``pass_tally`` hands out, by tier."""
-    return dict(_TALLIES)
+def shared_tallies() -> list[PassTally]:
+    """Every PassTally that ``pass_tally`` has handed out since ``forget_tallies``."""
+    return list(_TALLIES.values())
+
+
+def forget_tallies() -> None:
+    """Start a run with no tallies, so that counting its passes looks only at its own (one
+    per tier and set of services: thousands on a large estate)."""
+    _TALLIES.clear()
 
 
 class Check(ABC):
@@ -270,23 +287,23 @@ def make_finding(meta: CheckMeta, ctx: CheckContext, asset: Any, status: Status,
     the asset at the file boundary), and on large estates validation would dominate.
     """
     if isinstance(asset, System):  # most findings of a large estate: the short way
-        tier = ctx.tier_of(asset)
         if status is Status.PASS and not ctx.keep_passes:
-            return pass_tally(tier)
+            return ctx.counted_pass(asset)
+        tier = ctx.tier_of(asset)
         return _quick(meta, status, asset.id, asset.name, "system", asset.hosting, tier,
                       ctx.service_ids(asset.id), message, asset.declared_at)
     if isinstance(asset, BackupCopy):  # the next most common
+        if status is Status.PASS and not ctx.keep_passes:
+            return ctx.counted_pass(asset)
         system = ctx.estate.system_by_id.get(asset.system)
         tier = None if system is None else ctx.tier_of(system)
-        if status is Status.PASS and not ctx.keep_passes:
-            return pass_tally(tier)
         if system is None:
             return _quick(meta, status, asset.id, None, "backup", None, None, [], message,
                           asset.declared_at)
         return _quick(meta, status, asset.id, None, "backup", system.hosting, tier,
                       ctx.service_ids(system.id), message, asset.declared_at)
     if status is Status.PASS and not ctx.keep_passes:
-        return pass_tally(_tier_of_asset(ctx, asset))
+        return ctx.counted_pass(asset)
     tier = None
     services: list[str] = []
     fields = _fields_of(type(asset))

@@ -57,6 +57,11 @@ class Report(Strict):
         default_factory=dict,
         description="The same unlisted passes by recovery tier ('1', '2', ... or 'none').",
     )
+    omitted_passes_by_service: dict[str, int] = Field(
+        default_factory=dict,
+        description="The same unlisted passes by business service id: a pass about a system "
+        "counts under every service it serves, as a finding is listed under each.",
+    )
     gaps: list[CollectionGap]
     summary: Summary
     notes: list[str] = Field(default_factory=list, description="Waiver and baseline notices.")

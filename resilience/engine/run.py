@@ -15,6 +15,7 @@ from resilience.engine.interface import (
     CheckContext,
     Finding,
     PassTally,
+    forget_tallies,
     make_finding,
     shared_tallies,
 )
@@ -88,29 +89,48 @@ def evaluate_check(check: Check, ctx: CheckContext) -> list[Finding]:
 Grouped = dict[str, tuple[list[Finding], int]]  # check id -> (listed findings, passes counted)
 
 
+@dataclass
+class PassCounts:
+    """Passes counted but not listed, by tier ('1', ... or 'none') and by service id (a pass
+    about a system counts under each service it serves, as a finding is listed)."""
+
+    by_tier: Counter[str] = field(default_factory=Counter)
+    by_service: Counter[str] = field(default_factory=Counter)
+
+    def add(self, tier: int | None, services: Iterable[str], n: int) -> None:
+        self.by_tier["none" if tier is None else str(tier)] += n
+        for sid in services:
+            self.by_service[sid] += n
+
+    def update(self, other: PassCounts) -> None:
+        self.by_tier.update(other.by_tier)
+        self.by_service.update(other.by_service)
+
+
 def _evaluate_all(checks: list[Check], ctx: CheckContext, include_passes: bool,
                   on_check: Callable[[], None]
-                  ) -> tuple[list[Finding], dict[str, int], Counter[str]]:
-    """Every check's findings, with passes counted per check and tier instead when not kept.
+                  ) -> tuple[list[Finding], dict[str, int], PassCounts]:
+    """Every check's findings, with passes counted per check, tier and service instead when
+    not kept.
     On a large estate half of the checks run in a forked worker (see resilience.parallel).
     ``on_check`` is called here as each check's findings arrive."""
     estate = ctx.estate
     size = len(estate.systems) + len(estate.backups) + len(estate.accounts)
     grouped: Grouped = {}
-    tiers: Counter[str] = Counter()
+    counts = PassCounts()
     if len(checks) > 1 and worth_forking(size):
-        _shared_with_worker(checks, ctx, include_passes, grouped, tiers, on_check)
+        _shared_with_worker(checks, ctx, include_passes, grouped, counts, on_check)
     for check in checks:  # all of them alone, or any a failed worker had taken
         if check.meta.id not in grouped:
-            grouped[check.meta.id] = _evaluate_one(check, ctx, include_passes, tiers)
+            grouped[check.meta.id] = _evaluate_one(check, ctx, include_passes, counts)
             on_check()
     findings = [f for c in checks for f in grouped[c.meta.id][0]]
     omitted = {} if include_passes else {c.meta.id: grouped[c.meta.id][1] for c in checks}
-    return findings, omitted, tiers
+    return findings, omitted, counts
 
 
 def _shared_with_worker(checks: list[Check], ctx: CheckContext, include_passes: bool,
-                        grouped: Grouped, tiers: Counter[str],
+                        grouped: Grouped, counts: PassCounts,
                         on_check: Callable[[], None]) -> None:
     """Both processes take the next check until none is left (the heavy backup checks come
     first in the catalogue, so the two finish close together). The worker sends each check's
@@ -125,15 +145,15 @@ def _shared_with_worker(checks: list[Check], ctx: CheckContext, include_passes: 
     tickets = Tickets(len(checks))
 
     def take_up() -> None:
-        for check_id, rows, passes, their_tiers in spool.take():
+        for check_id, rows, passes, theirs in spool.take():
             grouped[check_id] = ([from_row(Finding, r) for r in rows], passes)
-            tiers.update(their_tiers)
+            counts.update(theirs)
             on_check()
 
     def here() -> None:
         while (number := tickets.take()) is not None:
             check = checks[number]
-            grouped[check.meta.id] = _evaluate_one(check, ctx, include_passes, tiers)
+            grouped[check.meta.id] = _evaluate_one(check, ctx, include_passes, counts)
             on_check()
             take_up()
 
@@ -142,7 +162,7 @@ def _shared_with_worker(checks: list[Check], ctx: CheckContext, include_passes: 
             return  # the worker failed: what it did not send is evaluated by the caller
         while (number := tickets.take()) is not None:
             check = checks[number]
-            mine: Counter[str] = Counter()
+            mine = PassCounts()
             found, passes = _evaluate_one(check, ctx, include_passes, mine)
             spool.put((check.meta.id, [row(f) for f in found], passes, mine))
 
@@ -156,24 +176,26 @@ def _shared_with_worker(checks: list[Check], ctx: CheckContext, include_passes: 
 
 
 def _evaluate_one(check: Check, ctx: CheckContext, include_passes: bool,
-                  by_tier: Counter[str]) -> tuple[list[Finding], int]:
+                  counts: PassCounts) -> tuple[list[Finding], int]:
     """A check's findings to list, and how many passes were only counted (added to
-    ``by_tier`` by tier)."""
+    ``counts`` by tier and service)."""
     results = evaluate_check(check, ctx)
     if include_passes:
         return results, 0
-    # Millions of passes on a large estate, nearly all of them the shared PassTally of their
-    # tier: told apart by class and counted by identity, both at C speed.
+    # Millions of passes on a large estate, nearly all of them a shared PassTally (one per
+    # tier and set of services): told apart by class and counted by identity at C speed.
     kept = [f for f in results if f.__class__ is not PassTally and f.status != Status.PASS]
     passes = len(results) - len(kept)
     if passes:
         seen = Counter(map(id, results))
-        counted = Counter({tier: seen[id(tally)] for tier, tally in shared_tallies().items()
-                           if id(tally) in seen})
-        if counted.total() != passes:  # a pass built some other way: count them all by tier
-            counted = Counter(f.tier for f in results if f.status == Status.PASS)
-        for tier, n in counted.items():
-            by_tier["none" if tier is None else str(tier)] += n
+        tallies = [(t, seen[id(t)]) for t in shared_tallies() if id(t) in seen]
+        if sum(n for _, n in tallies) == passes:
+            for tally, n in tallies:
+                counts.add(tally.tier, tally.services, n)
+        else:  # a pass built some other way (a whole finding): count each one
+            for f in results:
+                if f.status == Status.PASS:
+                    counts.add(f.tier, f.services, 1)
     return kept, passes
 
 
@@ -184,10 +206,11 @@ def run_checks(estate: Estate, policy: Policy, checks: Iterable[Check],
     are counted per check but not listed (large estates: millions of passes help nobody).
     ``on_check`` is called as each check is done (for progress)."""
     now = now or utcnow()
+    forget_tallies()
     ctx = CheckContext(estate=estate, policy=policy, now=now, keep_passes=include_passes)
     checks = list(checks)
     with gc_paused():
-        findings, omitted, by_tier = _evaluate_all(checks, ctx, include_passes, on_check)
+        findings, omitted, passes = _evaluate_all(checks, ctx, include_passes, on_check)
         # Like the estate (pipeline._settle): the findings live as long as the report and hold
         # no cycles; out of the cyclic collector's sight, its first pass does not walk them
         # all (half a second for 463,872 findings).
@@ -202,7 +225,8 @@ def run_checks(estate: Estate, policy: Policy, checks: Iterable[Check],
         checks=[c.meta for c in checks],
         findings=findings,
         omitted_passes={k: v for k, v in omitted.items() if v},
-        omitted_passes_by_tier=dict(sorted(by_tier.items())),
+        omitted_passes_by_tier=dict(sorted(passes.by_tier.items())),
+        omitted_passes_by_service=dict(sorted(passes.by_service.items())),
         gaps=list(estate.gaps),
         summary=summarise(findings, list(estate.gaps), [c.meta for c in checks], omitted),
     )

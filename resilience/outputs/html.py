@@ -23,6 +23,7 @@ from resilience.model import Domain, Severity, Status
 from resilience.outputs.interface import OutputFormat, RenderContext, TemplateFormatter
 from resilience.outputs.view import (
     PER_SERVICE_SHOWN,
+    UNASSIGNED,
     finalize_printable,
     headline,
     service_listing,
@@ -225,8 +226,8 @@ class HtmlFormatter(TemplateFormatter):
             tiers=tier_rows(report),
             worst=(groups := worst_groups(report.findings))[:WORST_GROUPS],
             worst_total=len(groups),
-            services=service_listing(service_views(report, context.estate)),
-            passes_listed=not report.omitted_passes,
+            services=service_listing(views := service_views(report, context.estate)),
+            passes_by_service=all(v.passes_known for v in views if v.id != UNASSIGNED),
             per_service=PER_SERVICE_SHOWN,
             waived=(waived := [f for f in report.findings if f.status == Status.WAIVED])[:WAIVED_SHOWN],
             waived_total=len(waived),

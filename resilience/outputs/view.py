@@ -98,6 +98,7 @@ class ServiceView:
     counts: dict[Status, int]
     problems: list[Finding] = field(default_factory=list)  # in a listing: worst first
     more: int = 0  # problems not listed
+    passes_known: bool = True  # False: its passes were counted for the estate, not for it
 
     @property
     def problem_count(self) -> int:
@@ -111,21 +112,29 @@ def status_counts(findings: list[Finding]) -> dict[Status, int]:
 
 def service_views(report: Report, estate: Any = None) -> list[ServiceView]:
     """Each business service with its results (a finding counts under every service it
-    affects), most critical tier first; its problems (failures, errors, then waived results)
-    are put in order by ``service_listing``, for the services it lists."""
+    affects, and so does a pass that was only counted), most critical tier first; its
+    problems (failures, errors, then waived results) are put in order by
+    ``service_listing``, for the services it lists."""
     grouped: dict[str, list[Finding]] = defaultdict(list)
     for f in report.findings:
         for sid in f.services or [UNASSIGNED]:
             grouped[sid].append(f)
     known = {s.id: s for s in estate.services} if estate is not None else {}
+    counted = report.omitted_passes_by_service
+    # Passes counted but not listed are known per service, except in a report from before
+    # they were (or for results about no service).
+    per_service = not report.omitted_passes or bool(counted)
     views = []
     for sid in set(grouped) | set(known):
         svc = known.get(sid)
         items = grouped.get(sid, [])
+        counts = status_counts(items)
+        counts[Status.PASS] += counted.get(sid, 0)
         views.append(ServiceView(
             id=sid, name=svc.name if svc else sid, tier=svc.tier if svc else None,
-            owner=svc.owner if svc else None, counts=status_counts(items),
+            owner=svc.owner if svc else None, counts=counts,
             problems=[f for f in items if f.status != Status.PASS],
+            passes_known=not report.omitted_passes or (per_service and sid != UNASSIGNED),
         ))
     return sorted(views, key=lambda v: (v.id == UNASSIGNED, v.tier or 99, v.name.lower(), v.id))
 
