@@ -141,14 +141,14 @@ def test_passes_counted_per_service_are_shown_on_each_card():
     section = text[text.index('<section id="services">'):]
     section = section[:section.index("</section>")]
     assert "Problems only" not in section
-    for view in service_views(report, estate):
-        if view.id == UNASSIGNED:
-            assert not view.passes_known
+    for sv in service_views(report, estate):
+        if sv.id == UNASSIGNED:
+            assert not sv.passes_known
             continue
-        passed = report.omitted_passes_by_service.get(view.id, 0)
-        assert view.passes_known and view.counts[Status.PASS] == passed
-        assert (f"{view.counts[Status.FAIL]} failed, {view.counts[Status.ERROR]} could not be "
-                f"judged, {view.counts[Status.WAIVED]} waived, {passed} passed.") in section
+        passed = report.omitted_passes_by_service.get(sv.id, 0)
+        assert sv.passes_known and sv.counts[Status.PASS] == passed
+        assert (f"{sv.counts[Status.FAIL]} failed, {sv.counts[Status.ERROR]} could not be "
+                f"judged, {sv.counts[Status.WAIVED]} waived, {passed} passed.") in section
     assert sum(report.omitted_passes_by_service.values()) > 0
     assert "(passes about no service are counted for the whole estate only)" in section
     assert section.count("<svg") == len(estate.services)  # a bar for each service, not for none
