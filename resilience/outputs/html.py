@@ -108,10 +108,11 @@ def worst_groups(findings: list[Finding]) -> list[GapGroup]:
     return sorted(groups, key=lambda g: worst_key(g.first))
 
 
-def _within_group(f: Finding) -> tuple[int, str]:
-    """Worst-first order among one check's failures (or errors): its status, severity and
-    check id are the same for all of them, so only the tier and the asset tell them apart."""
-    return (f.tier if f.tier is not None else 99, f.asset_id)
+def _within_group(f: Finding) -> tuple[int, int, str]:
+    """Worst-first order among one check's failures (or errors): their status and check id
+    are the same, so the severity (the check's own, unless it set another), the tier and the
+    asset tell them apart."""
+    return (-f.severity.rank, f.tier if f.tier is not None else 99, f.asset_id)
 
 
 def check_counts(report: Report, check_id: str,
