@@ -52,7 +52,7 @@ def test_github_workflow():
     assert upload[0]["with"]["sarif_file"].endswith("/" + _written_name(OutputFormat.SARIF))
     script = "\n".join(s.get("run", "") for s in steps)
     flags = _check_flags(script)
-    assert {"--format", "--output", "--fail-on"} <= flags
+    assert {"--format", "--output", "--fail-on", "--sarif-max-results"} <= flags
     assert flags <= _options("check"), flags - _options("check")
     assert "sarif" in script and _written_name(OutputFormat.JSON) in script
 

@@ -61,6 +61,21 @@ def test_sarif_to_stdout(small):
     assert json.loads(proc.stdout)["version"] == "2.1.0"
 
 
+def test_sarif_max_results(small):
+    proc = run_cli("check", "-f", "sarif,json", "-o", "out", "--sarif-max-results", "1",
+                   "--no-history", cwd=small)
+    assert proc.returncode == 0, proc.stderr
+    run = json.loads((small / "out" / "resilience-report.sarif").read_text())["runs"][0]
+    problems = [f for f in json.loads((small / "out" / "resilience-report.json").read_text())[
+        "findings"] if f["status"] != "pass"]
+    assert len(run["results"]) == 1 and len(problems) > 1
+    assert run["properties"]["resultsLeftOut"] == len(problems) - 1
+    assert_clean_error(run_cli("check", "-f", "json", "--sarif-max-results", "5", "--no-history",
+                               cwd=small), "--sarif-max-results needs --format sarif")
+    assert_clean_error(run_cli("check", "-f", "sarif", "--sarif-max-results", "0", "--no-history",
+                               cwd=small), "--sarif-max-results")
+
+
 def test_waivers_option_and_config(small):
     only = ("--check", "backup_system_has_copy", "--no-history")  # db1 has no backup
     assert run_cli("check", "--fail-on", "critical", *only, cwd=small).returncode == 1

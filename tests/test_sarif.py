@@ -181,3 +181,37 @@ def test_result_lines_equal_the_result_dicts_for_the_whole_catalogue():
     assert len(problems) > 20
     for f in problems:
         assert json.loads(line(f)) == json.loads(to_json(result_for(f, index[f.check_id], anchor, cwd)))
+
+
+def test_a_shortened_log_keeps_the_most_severe_results_in_their_order(validator):
+    report, estate = real_report(include_passes=False)
+    problems = [f for f in report.findings if f.status != Status.PASS]
+    limit = 7
+    assert len(problems) > limit
+    context = RenderContext(estate=estate, sarif_max_results=limit)
+    doc = json.loads(SarifFormatter().render(report, context))
+    _valid(validator, doc)
+    run = doc["runs"][0]
+    kept = [(r["ruleId"], r["properties"]["assetId"]) for r in run["results"]]
+    assert len(kept) == limit
+    first = {Status.FAIL: 0, Status.ERROR: 1, Status.WAIVED: 2}
+    ranked = sorted(problems, key=lambda f: (-f.severity.rank, first[f.status],
+                                             f.tier if f.tier is not None else 99,
+                                             f.check_id, f.asset_id))
+    assert set(kept) == {(f.check_id, f.asset_id) for f in ranked[:limit]}
+    order = [(f.check_id, f.asset_id) for f in problems]
+    assert kept == sorted(kept, key=order.index)  # the report's own order
+    assert run["properties"]["resultsListed"] == limit
+    assert run["properties"]["resultsLeftOut"] == len(problems) - limit
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert {"level": "warning", "descriptor": {"id": "results-left-out"}, "message": {
+        "text": f"This log lists the {limit} most severe of {len(problems)} results "
+                "(--sarif-max-results); the JSON report lists every one."}} in notes
+    # the pieces a worker writes make the same document
+    pieces = b"".join(b"".join(p()) for p in SarifFormatter().parts(report, context, (0.5,)))
+    assert json.loads(pieces) == json.loads(to_json(sarif_document(report, context)))
+    assert json.loads(pieces)["runs"][0]["results"] == run["results"]
+    # a limit the log stays within changes nothing
+    roomy = RenderContext(estate=estate, sarif_max_results=len(problems))
+    assert SarifFormatter().render(report, roomy) == SarifFormatter().render(
+        report, RenderContext(estate=estate))

@@ -57,6 +57,10 @@ def check(
                                         help="History database to record this run in (default: "
                                         "history: in resilience.yaml, else the user data folder)."),
     no_history: bool = typer.Option(False, "--no-history", help="Do not record this run."),
+    sarif_max_results: int | None = typer.Option(
+        None, "--sarif-max-results", min=1, help="List at most this many results in the SARIF "
+        "log, the most severe (GitHub code scanning keeps 5,000 and rejects more than 25,000); "
+        "the JSON report lists every one."),
 ) -> None:
     """Check the estate against your backup, identity and continuity policy."""
     from resilience.cli.run import run_check_command
@@ -66,6 +70,6 @@ def check(
         formats=",".join(format), output=output, fail_on=fail_on, domains=domain, check_ids=check_id,
         strict=strict, as_of=as_of, show_passes=show_passes, framework=framework,
         waivers=waivers, baseline=baseline,
-        history=history, record_history=not no_history,
+        history=history, record_history=not no_history, sarif_max_results=sarif_max_results,
     )
     raise typer.Exit(code)

@@ -32,7 +32,8 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
                       domains: list[str], check_ids: list[str], strict: bool, as_of: str | None,
                       show_passes: bool, waivers: Path | None = None,
                       baseline: Path | None = None, history: Path | None = None,
-                      record_history: bool = True, framework: str | None = None) -> int:
+                      record_history: bool = True, framework: str | None = None,
+                      sarif_max_results: int | None = None) -> int:
     """Run a check, apply waivers and a baseline, record history, render; returns the exit code."""
     from resilience.cli.console import progress, stdout
     from resilience.exitcodes import exit_code
@@ -45,6 +46,8 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
     if history is not None and not record_history:
         raise UsageError("--history and --no-history contradict each other")
     fmts = parse_formats(formats)
+    if sarif_max_results is not None and OutputFormat.SARIF not in fmts:
+        raise UsageError("--sarif-max-results needs --format sarif")
     if framework is not None:
         from resilience.frameworks_view import framework_id
 
@@ -82,7 +85,8 @@ def run_check_command(request, *, formats: str, output: Path | None, fail_on: st
         from resilience.baseline import apply_baseline
 
         report = apply_baseline(report, earlier, str(baseline))
-    context = RenderContext(estate=loaded.estate, history=trend, anchor=anchor_for(loaded, request))
+    context = RenderContext(estate=loaded.estate, history=trend, anchor=anchor_for(loaded, request),
+                            sarif_max_results=sarif_max_results)
     if to_stdout_table:
         from resilience.outputs.table import TERMINAL_LIMIT, report_parts
 

@@ -36,6 +36,9 @@ class RenderContext:
     #: Where results without a file of their own point (cloud assets, estate-wide results):
     #: the configuration or snapshot the run was read from. SARIF needs a file to anchor to.
     anchor: SourceRef | None = None
+    #: At most this many SARIF results, the most severe (GitHub code scanning rejects a run
+    #: of more than 25,000 and keeps 5,000); None lists every one.
+    sarif_max_results: int | None = None
 
 
 class Formatter(ABC):

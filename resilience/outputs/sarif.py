@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import heapq
 from collections.abc import Sequence
 from json.encoder import encode_basestring as _quote
 from pathlib import Path
@@ -243,15 +244,16 @@ def _notifications(report: Report) -> list[dict]:
 def sarif_document(report: Report, context: RenderContext, cwd: Path | None = None) -> dict:
     """The SARIF log as a dict."""
     cwd = cwd or Path.cwd()
-    doc, problems, index = _skeleton(report, cwd)
+    doc, problems, index = _skeleton(report, cwd, context.sarif_max_results)
     doc["runs"][0]["results"] = [result_for(f, index[f.check_id], context.anchor, cwd)
                                  for f in problems]
     return doc
 
 
-def _skeleton(report: Report, cwd: Path) -> tuple[dict, list[Finding], dict[str, int]]:
-    """The SARIF log without its results, the findings that become results, and each check's
-    rule index."""
+def _skeleton(report: Report, cwd: Path, limit: int | None = None
+              ) -> tuple[dict, list[Finding], dict[str, int]]:
+    """The SARIF log without its results, the findings that become results (at most
+    ``limit``, the most severe), and each check's rule index."""
     rules = [rule_for(meta) for meta in report.checks]
     index = {meta.id: i for i, meta in enumerate(report.checks)}
     problems = [f for f in report.findings if f.status != Status.PASS]
@@ -259,7 +261,35 @@ def _skeleton(report: Report, cwd: Path) -> tuple[dict, list[Finding], dict[str,
         if f.check_id not in index:
             index[f.check_id] = len(rules)
             rules.append(_fallback_rule(f))
-    return _document(report, rules), problems, index
+    doc = _document(report, rules)
+    if limit is not None and len(problems) > limit:
+        total = len(problems)
+        problems = most_severe(problems, limit)
+        run = doc["runs"][0]
+        run["properties"]["resultsListed"] = limit
+        run["properties"]["resultsLeftOut"] = total - limit
+        run["invocations"][0]["toolExecutionNotifications"].append({
+            "level": "warning",
+            "descriptor": {"id": "results-left-out"},
+            "message": {"text": f"This log lists the {limit} most severe of {total} results "
+                                "(--sarif-max-results); the JSON report lists every one."},
+        })
+    return doc, problems, index
+
+
+# Which problems a shortened log keeps: the most severe, failures before results that could
+# not be judged before waived ones, then the most critical tier.
+_KEEP_FIRST = {Status.FAIL: 0, Status.ERROR: 1, Status.WAIVED: 2}
+
+
+def most_severe(problems: list[Finding], limit: int) -> list[Finding]:
+    """The ``limit`` most severe of ``problems``, in their own order (the same inputs always
+    give the same choice, so an alert stays open from one run to the next)."""
+    order = heapq.nsmallest(limit, range(len(problems)), key=lambda i: (
+        -problems[i].severity.rank, _KEEP_FIRST.get(problems[i].status, 3),
+        problems[i].tier if problems[i].tier is not None else 99,
+        problems[i].check_id, problems[i].asset_id, i))
+    return [problems[i] for i in sorted(order)]
 
 
 def _document(report: Report, rules: list[dict]) -> dict:
@@ -383,7 +413,7 @@ class SarifFormatter(StreamedFormatter):
         # pydantic-core's encoder for the document (the standard library's is pure Python
         # once indented), and each result as a line of its own.
         cwd = Path.cwd()
-        doc, problems, index = _skeleton(report, cwd)
+        doc, problems, index = _skeleton(report, cwd, context.sarif_max_results)
         pieces = spliced(to_json(doc, indent=2), "results", 3, problems,
                          line=ResultLines(index, context.anchor, cwd), cuts=cuts)
         return with_newline(pieces)
