@@ -279,6 +279,25 @@ def test_only_a_format_that_can_be_cut_is_cut_and_only_where_it_evens_the_shares
     assert fmt == sarif and cut == pytest.approx((2.4 + 1.5) / 2 / 2.4)
 
 
+
+def test_a_shortened_sarif_log_costs_less_and_the_json_report_is_cut_instead():
+    from resilience.outputs.interface import RenderContext
+    from resilience.outputs.sarif import SarifFormatter
+    from tests.report_fixtures import real_report
+
+    report, _ = real_report(include_passes=False)
+    problems = sum(f.status != "pass" for f in report.findings)
+    sarif = SarifFormatter()
+    assert sarif.cost_for(report, RenderContext()) == 2.4
+    assert sarif.cost_for(report, RenderContext(sarif_max_results=problems * 2)) == 2.4
+    short = sarif.cost_for(report, RenderContext(sarif_max_results=2))
+    assert short == pytest.approx(2.4 * 2 / problems)
+    json_ = OutputFormat.JSON
+    [(fmt, (cut,))] = write_module._cuts([json_, OutputFormat.SARIF], 0.0,
+                                         {json_: 1.0, OutputFormat.SARIF: short}).items()
+    assert fmt == json_ and cut == pytest.approx((1 + short) / 2)
+
+
 def test_work_alongside_is_done_here_while_the_worker_writes(monkeypatch, tmp_path):
     """With a worker, what is done alongside (recording the history) runs in this process,
     once, and the files come out as without it; the cut makes room for its cost."""
@@ -335,3 +354,26 @@ def test_writing_files_shows_as_a_stage(monkeypatch, tmp_path, workers):
     shown = StageRecorder()
     write_report(report, {OutputFormat.JSON: None}, context, stdout=io.BytesIO(), progress=shown)
     assert shown.stages == []  # stdout only: nothing to show
+
+
+def test_with_a_shortened_sarif_log_the_json_report_is_the_one_split(monkeypatch, tmp_path):
+    from resilience.outputs import jsonstream
+
+    monkeypatch.setattr(jsonstream, "BATCH", 3)  # enough items for two parts
+    appended = []
+    real_append = write_module.append_file
+    monkeypatch.setattr(write_module, "append_file",
+                        lambda whole, part: appended.append(whole.name) or real_append(whole, part))
+    report = _run(monkeypatch, "1", True)
+    context = RenderContext(estate=hostile_estate(), sarif_max_results=2)
+    fmts = [OutputFormat.JSON, OutputFormat.SARIF]
+    alone_paths = output_paths(fmts, tmp_path / "alone")
+    write_report(report, alone_paths, context)
+    monkeypatch.setenv("RESILIENCE_WORKERS", "2")
+    shared_paths = output_paths(fmts, tmp_path / "shared")
+    write_report(report, shared_paths, context)
+    assert len(appended) == 1 and ".json" in appended[0]  # the JSON report's second part
+    for fmt in fmts:
+        assert shared_paths[fmt].read_bytes() == alone_paths[fmt].read_bytes()
+    sarif = json.loads(shared_paths[OutputFormat.SARIF].read_text())
+    assert len(sarif["runs"][0]["results"]) == 2

@@ -65,6 +65,11 @@ class Formatter(ABC):
     #: record before it is rendered.
     shows_history: ClassVar[bool] = False
 
+    def cost_for(self, report: Report, context: RenderContext) -> float:
+        """What writing this report costs against the whole JSON report's 1 (``cost``,
+        unless the context makes it smaller)."""
+        return self.cost
+
     def parts(self, report: Report, context: RenderContext,
               cuts: Sequence[float] = ()) -> list[Callable[[], Iterator[bytes]]]:
         """The document as pieces that can be rendered separately (in two processes) and

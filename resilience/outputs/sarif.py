@@ -408,6 +408,13 @@ class SarifFormatter(StreamedFormatter):
     cost = 2.4  # a line built in Python, where the JSON report's are encoded by pydantic-core
     divisible = True
 
+    def cost_for(self, report: Report, context: RenderContext) -> float:
+        limit = context.sarif_max_results
+        if limit is None:
+            return self.cost
+        problems = sum(f.status != Status.PASS for f in report.findings)
+        return self.cost * min(1.0, limit / max(problems, 1))
+
     def parts(self, report: Report, context: RenderContext,
               cuts: Sequence[float] = ()) -> list[Part]:
         # pydantic-core's encoder for the document (the standard library's is pure Python

@@ -83,7 +83,8 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
     writing = progress.stage(f"writing {', '.join(fmt.value for fmt in files)}",
                              total=len(files)) if files else None
     with gc_paused(), atomic_files(list(files.values())) as handles, ExitStack() as extras:
-        cuts = _cuts(list(files), besides) if shared else {}
+        costs = {fmt: formatter(fmt).cost_for(report, context) for fmt in files}
+        cuts = _cuts(list(files), besides, costs) if shared else {}
         pieces: list[Piece] = []
         joins: list[tuple[BinaryIO, list[BinaryIO]]] = []
         for fmt, path in files.items():
@@ -95,7 +96,7 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
                 tempfile.TemporaryFile(dir=path.parent)) for _ in parts[1:])]
             bounds = [0.0, *cuts.get(fmt, ()), 1.0] if len(parts) > 1 else [0.0, 1.0]
             pieces.extend(Piece(target, part, output=target is targets[0],
-                                whole=len(parts) == 1, cost=renderer.cost * (high - low))
+                                whole=len(parts) == 1, cost=costs[fmt] * (high - low))
                           for target, part, low, high in zip(targets, parts, bounds[:-1], bounds[1:],
                                                              strict=True))
             joins.append((targets[0], targets[1:]))
@@ -113,14 +114,16 @@ def write_report(report: Report, paths: dict[OutputFormat, Path | None],
     return list(files.values())
 
 
-def _cuts(formats: list[OutputFormat], besides: float = 0.0) -> dict[OutputFormat, tuple[float]]:
+def _cuts(formats: list[OutputFormat], besides: float = 0.0,
+          costs: dict[OutputFormat, float] | None = None) -> dict[OutputFormat, tuple[float]]:
     """Where to cut a format so that two processes work about as much each: the costliest
     format that can be cut, where it makes up half of the total, when it is more than half
     of it (JSON and SARIF: about 70% of the SARIF log in one process, the rest of it and the
     JSON report in the other). Only the part after the cut is copied again, when it is
     appended. Otherwise the formats are written whole, costliest first. ``besides`` is the
-    cost of other work that this process does first (see ``Alongside``)."""
-    costs = {fmt: formatter(fmt).cost for fmt in formats}
+    cost of other work that this process does first (see ``Alongside``); ``costs`` are the
+    formats' own, unless given (a shortened SARIF log costs less)."""
+    costs = costs or {fmt: formatter(fmt).cost for fmt in formats}
     divisible = [fmt for fmt in formats if formatter(fmt).divisible]
     if not divisible:
         return {}
