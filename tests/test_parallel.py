@@ -194,17 +194,24 @@ def test_a_spool_carries_values_from_the_worker_while_this_process_works():
     assert taken == [("check", n) for n in range(50)]
 
 
+def _small_batches_and_appends(monkeypatch) -> list[str]:
+    """Batches small enough for a small report to make two parts; the names of the files
+    that get a part appended, as they are appended."""
+    from resilience.outputs import jsonstream
+
+    monkeypatch.setattr(jsonstream, "BATCH", 3)
+    appended: list[str] = []
+    real_append = write_module.append_file
+    monkeypatch.setattr(write_module, "append_file",
+                        lambda whole, part: appended.append(whole.name) or real_append(whole, part))
+    return appended
+
+
 def test_large_formats_are_split_into_parts_that_join_into_the_same_bytes(monkeypatch, tmp_path):
     """With a worker, the SARIF log (the costlier format) is rendered in two parts, one of
     them with the JSON report in the other process, and joined; a worker that dies mid-way
     has its parts rewritten here."""
-    from resilience.outputs import jsonstream
-
-    monkeypatch.setattr(jsonstream, "BATCH", 3)  # enough items for two parts
-    appended = []
-    real_append = write_module.append_file
-    monkeypatch.setattr(write_module, "append_file",
-                        lambda whole, part: appended.append(whole.name) or real_append(whole, part))
+    appended = _small_batches_and_appends(monkeypatch)
     report = _run(monkeypatch, "1", True)
     context = RenderContext(estate=hostile_estate())
     fmts = [OutputFormat.JSON, OutputFormat.SARIF]
@@ -357,13 +364,7 @@ def test_writing_files_shows_as_a_stage(monkeypatch, tmp_path, workers):
 
 
 def test_with_a_shortened_sarif_log_the_json_report_is_the_one_split(monkeypatch, tmp_path):
-    from resilience.outputs import jsonstream
-
-    monkeypatch.setattr(jsonstream, "BATCH", 3)  # enough items for two parts
-    appended = []
-    real_append = write_module.append_file
-    monkeypatch.setattr(write_module, "append_file",
-                        lambda whole, part: appended.append(whole.name) or real_append(whole, part))
+    appended = _small_batches_and_appends(monkeypatch)
     report = _run(monkeypatch, "1", True)
     context = RenderContext(estate=hostile_estate(), sarif_max_results=2)
     fmts = [OutputFormat.JSON, OutputFormat.SARIF]
