@@ -115,7 +115,7 @@ def test_a_large_estate_makes_a_bounded_html_page(monkeypatch):
     listed = rows.count("<td class=\"small todo-col\">")
     assert listed == 100  # problems listed: the budget, not 2,400
     assert "The other 287 services" in rows  # 100 problems = 12 services and a half
-    assert "with 2296 problems between them" in rows
+    assert "with 2,296 problems in all" in rows
     assert "the first 13 services only" in rows
     assert rows.count("<tr><td>Service ") == 287  # every other service has a row of counts
     assert "The JSON report lists every result." in rows
@@ -237,3 +237,18 @@ def test_the_worst_gaps_are_found_without_sorting_every_problem():
         assert g.first is whole[0] and len(g.findings) == len(whole)
         assert g.shown == whole[:ASSETS_PER_GROUP]
     assert worst_first(findings, 25) == worst_first(findings)[:25]
+
+
+def test_counts_read_as_words(monkeypatch):
+    from resilience.outputs.view import count
+
+    assert count(1, "service", "the first") == "the first service"
+    assert count(13, "service", "the first") == "the first 13 services"
+    assert count(1, "problem") == "1 problem" and count(2296, "problem") == "2,296 problems"
+    monkeypatch.setattr(view, "SERVICE_SECTIONS_SHOWN", 1)
+    report = _large_report(services=2, per_service=1)
+    html = HtmlFormatter().render(report, RenderContext(estate=_estate(2)))
+    assert ("the problems of the first service only (most critical tier first, at most 40 "
+            "each). The other service, with 1 problem in all, is counted") in html
+    md = MarkdownFormatter().render(report, RenderContext(estate=_estate(2)))
+    assert "### The other service with problems" in md

@@ -24,6 +24,7 @@ from resilience.outputs.interface import OutputFormat, RenderContext, TemplateFo
 from resilience.outputs.view import (
     PER_SERVICE_SHOWN,
     UNASSIGNED,
+    count,
     finalize_printable,
     headline,
     service_listing,
@@ -64,6 +65,7 @@ def environment() -> jinja2.Environment:
         finalize=finalize_printable,
     )
     env.filters["short_path"] = short_path
+    env.globals["count"] = count
     return env
 
 

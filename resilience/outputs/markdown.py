@@ -12,6 +12,7 @@ from resilience.durations import format_duration
 from resilience.engine.report import Report
 from resilience.outputs.interface import OutputFormat, RenderContext, TemplateFormatter
 from resilience.outputs.view import (
+    count,
     headline,
     md_escape,
     service_listing,
@@ -33,6 +34,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["md"] = md_escape
     env.filters["duration"] = format_duration
+    env.globals["count"] = count
     return env
 
 

@@ -178,6 +178,14 @@ def service_listing(views: list[ServiceView], per_service: int | None = None,
     return listing
 
 
+def count(n: int, noun: str, lead: str = "") -> str:
+    """``n`` things in words for a reader: "the first service", "the first 13 services",
+    "The other 287 services", "1 problem", "2,296 problems"."""
+    if n == 1:
+        return f"{lead} {noun}" if lead else f"1 {noun}"
+    return f"{lead + ' ' if lead else ''}{n:,} {noun}s"
+
+
 def headline(report: Report) -> str:
     """One line: score, failures by severity, errors, gaps."""
     s = report.summary
