@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import heapq
 from collections.abc import Sequence
 from json.encoder import encode_basestring as _quote
 from pathlib import Path
@@ -48,6 +47,7 @@ from resilience.outputs.interface import (
     with_newline,
 )
 from resilience.outputs.jsonstream import Part, spliced
+from resilience.outputs.view import most_severe
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -275,21 +275,6 @@ def _skeleton(report: Report, cwd: Path, limit: int | None = None
                                 "(--sarif-max-results); the JSON report lists every one."},
         })
     return doc, problems, index
-
-
-# Which problems a shortened log keeps: the most severe, failures before results that could
-# not be judged before waived ones, then the most critical tier.
-_KEEP_FIRST = {Status.FAIL: 0, Status.ERROR: 1, Status.WAIVED: 2}
-
-
-def most_severe(problems: list[Finding], limit: int) -> list[Finding]:
-    """The ``limit`` most severe of ``problems``, in their own order (the same inputs always
-    give the same choice, so an alert stays open from one run to the next)."""
-    order = heapq.nsmallest(limit, range(len(problems)), key=lambda i: (
-        -problems[i].severity.rank, _KEEP_FIRST.get(problems[i].status, 3),
-        problems[i].tier if problems[i].tier is not None else 99,
-        problems[i].check_id, problems[i].asset_id, i))
-    return [problems[i] for i in sorted(order)]
 
 
 def _document(report: Report, rules: list[dict]) -> dict:

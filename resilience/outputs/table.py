@@ -16,7 +16,7 @@ from resilience.engine.report import Report
 from resilience.model import Severity, Status
 from resilience.outputs.interface import OutputFormat, RenderContext, StreamedFormatter
 from resilience.outputs.jsonstream import Part
-from resilience.outputs.view import by_service, headline, plain, printable
+from resilience.outputs.view import by_service, headline, most_severe, plain, printable
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow",
@@ -88,9 +88,6 @@ def _lines(console: Console, value: str, width: int, indent: Segment, first: boo
 # A terminal lists at most this many results, the most severe first: a large estate has
 # hundreds of thousands, which take a minute to print and nobody reads on a screen.
 TERMINAL_LIMIT = 2000
-_URGENCY = {Status.FAIL: 0, Status.ERROR: 1, Status.WAIVED: 2, Status.PASS: 3}
-
-
 def report_parts(report: Report, context: RenderContext, *, show_passes: bool = False,
                  limit: int | None = None) -> list[RenderableType]:
     """Rich renderables for a report, to print one after the other (untrusted text is
@@ -100,8 +97,7 @@ def report_parts(report: Report, context: RenderContext, *, show_passes: bool = 
     shown = [f for f in report.findings if show_passes or f.status != Status.PASS]
     total = len(shown)
     if limit is not None and total > limit:
-        shown = sorted(shown, key=lambda f: (-f.severity.rank, _URGENCY[f.status], f.check_id,
-                                             f.asset_id))[:limit]
+        shown = most_severe(shown, limit)
     parts: list[RenderableType] = []
     for sid, items in by_service(shown).items():
         ordered = sorted(items, key=lambda f: (-f.severity.rank, f.check_id, f.asset_id))

@@ -50,6 +50,22 @@ def worst_first(findings: list[Finding], limit: int | None = None) -> list[Findi
     return sorted(bad, key=worst_key)
 
 
+# How urgent a result of each status is, among results of the same severity.
+URGENCY = {Status.FAIL: 0, Status.ERROR: 1, Status.WAIVED: 2, Status.PASS: 3}
+
+
+def most_severe(findings: list[Finding], limit: int) -> list[Finding]:
+    """The ``limit`` most severe of ``findings`` (then failures before results that could not
+    be judged before waived ones and passes, then the most critical tier), in their own
+    order. The same inputs always give the same choice: a terminal shows the same results
+    and a shortened SARIF log keeps the same alerts open from one run to the next."""
+    order = heapq.nsmallest(limit, range(len(findings)), key=lambda i: (
+        -findings[i].severity.rank, URGENCY[findings[i].status],
+        findings[i].tier if findings[i].tier is not None else 99,
+        findings[i].check_id, findings[i].asset_id, i))
+    return [findings[i] for i in sorted(order)]
+
+
 def headline_failures(findings: list[Finding], limit: int = 6) -> list[Finding]:
     """The worst failure of each check, taken in turn from each domain so that one domain's
     many critical checks do not hide another's (a dormant admin account beside backup gaps)."""
